@@ -1,0 +1,76 @@
+// The typed shape of one deploy config (deploy-configs/<name>.yml) after validation.
+// The JSON Schema in deploy-configs/berth-config.schema.json is the contract; this mirrors it.
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+  privateKeyPath: string;
+  /** Pinned host key: "ssh-ed25519 AAAA…" (as in known_hosts) or "SHA256:<base64>" fingerprint. */
+  hostKey: string;
+}
+
+export interface ResourceSpec {
+  /** Docker CPU count, e.g. 0.5 */
+  cpus?: number;
+  /** Bytes-with-unit as Docker takes it: "128M", "1G" */
+  memory?: string;
+}
+
+export interface ServiceConfig {
+  /** Image reference; may use {{sha}}, {{short_sha}}, {{pr}}, {{environment}}, {{app}} */
+  image: string;
+  replicas: number;
+  /** Upper bound for /scale; defaults to replicas*? (see schema) */
+  maxReplicas: number;
+  /** Container port the service listens on (HTTP). */
+  port?: number;
+  /** Path probed after deploy; only for the public service. */
+  healthPath: string;
+  /** The one service that receives the environment's URL (router / published port). */
+  public: boolean;
+  env: Record<string, string>;
+  resources: { limits: ResourceSpec; reservations: ResourceSpec };
+}
+
+export interface RoutingConfig {
+  /** traefik: render Traefik v3 labels, URL https://<stack>.<domain>.
+   *  host-port: publish the public service's port in host mode on the manager (no Traefik, no IPVS needed). */
+  mode: "traefik" | "host-port";
+  scheme: "http" | "https";
+  domain: string;
+  /** host-port mode: preview N publishes on previewPortBase + N. */
+  previewPortBase: number;
+  /** Host the bot probes in host-port mode (the manager's address as seen from the bot). */
+  probeHost: string;
+  traefik: { entrypoint: string; certResolver?: string; network?: string };
+}
+
+export interface PreviewConfig {
+  enabled: boolean;
+  /** Deadline for "all tasks running the new spec" + URL answering. */
+  healthTimeoutSeconds: number;
+  /** A deploy fails early once this many tasks of the new spec have failed. */
+  maxFailedTasks: number;
+}
+
+export interface DeployConfig {
+  /** Path of the file it came from, for messages. */
+  file: string;
+  repository: string; // owner/name
+  app: string; // Swarm-name-safe, used for stack names
+  template: string; // file name under templates/
+  ssh: SshTarget;
+  routing: RoutingConfig;
+  preview: PreviewConfig;
+  services: Record<string, ServiceConfig>;
+}
+
+/** A problem found in a config file, pointing at the place to fix. */
+export interface ConfigProblem {
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+  path: string; // JSON pointer-ish: /services/web/replicas
+  message: string; // what is wrong and what to do
+}

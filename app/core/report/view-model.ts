@@ -1,0 +1,39 @@
+// One view of an environment's state; the check run, the deployment status and the sticky PR comment are all
+// rendered from it, so they never disagree.
+import type { ConfigProblem } from "../config/types.js";
+import type { ServiceStatus, TaskProblem } from "../../ports/swarm.js";
+
+export type Phase =
+  | "queued"
+  | "rendering"
+  | "deploying" // docker stack deploy running
+  | "converging" // waiting for tasks of the new spec
+  | "probing" // tasks up, probing the URL
+  | "success"
+  | "failure" // deploy failed (task errors, timeout, rollback)
+  | "config-error" // config invalid: nothing deployed
+  | "tearing-down"
+  | "torn-down";
+
+export interface EnvironmentView {
+  repository: string; // owner/name
+  app: string;
+  environment: string; // "pr-123"
+  stack: string;
+  pr?: number;
+  sha: string;
+  phase: Phase;
+  url?: string;
+  services: ServiceStatus[];
+  startedAt: number; // ms epoch
+  finishedAt?: number;
+  /** Short human reason for failure / teardown ("closed", "merged"). */
+  reason?: string;
+  problems?: TaskProblem[];
+  logs?: Record<string, string[]>; // service → last lines
+  configProblems?: ConfigProblem[];
+  /** What is serving now after a failed update, if known ("abc1234 (previous)") */
+  servingNow?: string;
+  /** Link to the check run, for the comment */
+  checkRunUrl?: string;
+}

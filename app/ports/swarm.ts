@@ -1,0 +1,64 @@
+// What jobs need from a Swarm manager. The SSH adapter implements it; tests may use the real one only.
+
+export interface TaskProblem {
+  service: string; // short service name ("web")
+  taskId: string;
+  state: string; // Swarm task state: failed, rejected, shutdown…
+  /** Swarm's own words: Status.Err or Status.Message, e.g. "task: non-zero exit (1)" */
+  error: string;
+  at: string; // ISO time
+}
+
+export interface ServiceStatus {
+  /** Short name as in the compose file ("web"); fullName is "<stack>_web" */
+  service: string;
+  fullName: string;
+  image: string;
+  desired: number;
+  /** Tasks running the current spec (healthy, where a healthcheck exists) */
+  running: number;
+  /** Swarm UpdateStatus.State if any: updating, paused, completed, rollback_started, rollback_completed… */
+  updateState?: string;
+  updateMessage?: string;
+}
+
+export interface StackProgress {
+  services: ServiceStatus[];
+  problems: TaskProblem[];
+}
+
+export type StackOutcome =
+  | { ok: true; services: ServiceStatus[] }
+  | {
+      ok: false;
+      reason: "rolled-back" | "paused" | "tasks-failing" | "timeout";
+      message: string;
+      services: ServiceStatus[];
+      problems: TaskProblem[];
+    };
+
+export interface WaitOptions {
+  /** Absolute deadline, ms since epoch */
+  deadline: number;
+  /** Fail early once this many tasks of the new spec failed */
+  maxFailedTasks: number;
+  /** Called at most once per poll with the current picture */
+  onProgress?: (p: StackProgress) => void | Promise<void>;
+  /** Only task failures after this instant count (ms since epoch) */
+  since: number;
+}
+
+export interface SwarmPort {
+  /** `docker stack deploy --prune --resolve-image never -c - <stack>`; the YAML goes over stdin. */
+  deployStack(stack: string, composeYaml: string): Promise<void>;
+  /** Poll until every service runs its current spec with desired replicas, or fail. */
+  waitForStack(stack: string, opts: WaitOptions): Promise<StackOutcome>;
+  /** Current services of a stack (empty when the stack does not exist). */
+  stackServices(stack: string): Promise<ServiceStatus[]>;
+  /** Roll back services whose update did not converge (docker service rollback). */
+  rollbackServices(fullNames: string[]): Promise<void>;
+  /** `docker stack rm`, then wait until services, containers, networks and volumes labelled with the stack are gone. */
+  removeStack(stack: string, opts: { deadline: number }): Promise<{ removedVolumes: string[] }>;
+  /** Last lines of a service's logs (stdout+stderr, timestamps stripped). */
+  serviceLogs(fullName: string, tail: number): Promise<string[]>;
+}
