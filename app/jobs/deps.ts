@@ -1,0 +1,25 @@
+import type { Logger } from "pino";
+import type { SshTarget } from "../core/config/types.js";
+import type { ConfigSource } from "../ports/config-source.js";
+import type { SwarmPort } from "../ports/swarm.js";
+import type { GitHubReporter } from "../ports/github-reporter.js";
+import type { HttpProbe } from "../ports/http-probe.js";
+import type { ReportHandleStore } from "../ports/report-handles.js";
+import type { Clock } from "../ports/clock.js";
+
+/** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
+export interface JobDeps {
+  configs: ConfigSource;
+  swarmFor(target: SshTarget): SwarmPort;
+  reporterFor(installationId: number): Promise<GitHubReporter>;
+  probe: HttpProbe;
+  handles: ReportHandleStore;
+  clock: Clock;
+  log: Logger;
+  webBaseUrl: string;
+}
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+}

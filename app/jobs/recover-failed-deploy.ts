@@ -1,0 +1,38 @@
+// A failed deploy must not leave a half-deployed stack behind: a stack that did not exist before is removed; an
+// update that did not converge is rolled back to what ran before (unless Swarm already did it).
+import type { Logger } from "pino";
+import type { SwarmPort } from "../ports/swarm.js";
+import type { EnvironmentView } from "../core/report/view-model.js";
+
+const LOG_LINES = 20;
+const REMOVE_TIMEOUT_MS = 120_000;
+const ROLLED_BACK = new Set(["rollback_started", "rollback_completed", "rollback_paused"]);
+
+export async function recoverFailedDeploy(args: { swarm: SwarmPort; view: EnvironmentView; hadPrevious: boolean; log: Logger }): Promise<void> {
+  const { swarm, view, hadPrevious, log } = args;
+  const failing = new Set((view.problems ?? []).map((p) => p.service));
+  const notConverged = view.services.filter((s) => s.running < s.desired || (s.updateState !== undefined && s.updateState !== "completed"));
+  for (const s of notConverged) failing.add(s.service);
+
+  view.logs = {};
+  for (const s of view.services.filter((x) => failing.has(x.service))) {
+    try {
+      view.logs[s.service] = await swarm.serviceLogs(s.fullName, LOG_LINES);
+    } catch (err) {
+      log.warn({ err, service: s.fullName }, "could not read service logs");
+    }
+  }
+
+  if (!hadPrevious) {
+    log.warn({ stack: view.stack }, "first deploy failed; removing the stack so nothing half-deployed stays");
+    await swarm.removeStack(view.stack, { deadline: Date.now() + REMOVE_TIMEOUT_MS });
+    view.servingNow = "nothing (the failed stack was removed)";
+    return;
+  }
+  const toRollBack = notConverged.filter((s) => !ROLLED_BACK.has(s.updateState ?? "")).map((s) => s.fullName);
+  if (toRollBack.length > 0) {
+    log.warn({ services: toRollBack }, "update did not converge; rolling back");
+    await swarm.rollbackServices(toRollBack);
+  }
+  view.servingNow = "the previous version (rolled back)";
+}

@@ -1,0 +1,31 @@
+// A job that failed for good (retries exhausted, or an error no retry can fix) is never dropped silently: its check
+// run and deployment say so, with the error, so the PR author knows to push again or ask an admin.
+import type { JobData } from "./job-data.js";
+import type { JobDeps } from "./deps.js";
+import type { EnvironmentView } from "../core/report/view-model.js";
+import { PreviewReport } from "./preview-report.js";
+
+export async function reportJobFailure(data: JobData, jobId: string, err: Error, deps: JobDeps): Promise<void> {
+  const log = deps.log.child({ job: jobId, repository: data.repository, pr: data.pr });
+  const entry = await deps.configs.forRepository(data.repository).catch(() => undefined);
+  const view: EnvironmentView = {
+    repository: data.repository,
+    app: entry?.config?.app ?? "",
+    environment: `pr-${data.pr}`,
+    stack: entry?.config ? `${entry.config.app}-pr-${data.pr}` : "",
+    pr: data.pr,
+    sha: data.sha,
+    phase: "failure",
+    services: [],
+    startedAt: data.receivedAt,
+    finishedAt: deps.clock.now(),
+    reason: `${data.kind === "teardown-preview" ? "Teardown" : "Deploy"} gave up after retries: ${err.message}`,
+  };
+  try {
+    const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(data.installationId), log }, jobId, data.repository);
+    if (data.kind === "deploy-preview") await report.begin(view, false);
+    else await report.comment(view);
+  } catch (reportErr) {
+    log.error({ err: reportErr, original: err.message }, "could not report a failed job to GitHub");
+  }
+}

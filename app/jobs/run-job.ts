@@ -1,0 +1,13 @@
+import type { JobData, JobResult } from "./job-data.js";
+import type { JobContext, JobDeps } from "./deps.js";
+import { deployPreview } from "./deploy-preview.js";
+import { teardownPreview } from "./teardown-preview.js";
+
+export function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
+  switch (data.kind) {
+    case "deploy-preview":
+      return deployPreview(data, ctx, deps);
+    case "teardown-preview":
+      return teardownPreview(data, ctx, deps);
+  }
+}

@@ -1,0 +1,41 @@
+// Remove a closed PR's preview: stack, network and volumes, then mark its deployments inactive and say so in the
+// sticky comment. Idempotent: removing a stack that is gone succeeds, inactive deployments stay inactive.
+import type { JobResult, TeardownPreviewJob } from "./job-data.js";
+import type { JobContext, JobDeps } from "./deps.js";
+import type { EnvironmentView } from "../core/report/view-model.js";
+import { previewEnvironment } from "../core/environment.js";
+import { PreviewReport } from "./preview-report.js";
+
+const TEARDOWN_TIMEOUT_MS = 180_000;
+
+export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
+  const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr });
+  const entry = await deps.configs.forRepository(job.repository);
+  if (!entry?.config) {
+    // Without a valid config Berth cannot know the app name or the manager; say so rather than guess a stack.
+    log.warn({ problems: entry?.problems }, "no valid deploy config; cannot tear the preview down");
+    return { outcome: "skipped", reason: "no valid deploy config" };
+  }
+  const config = entry.config;
+  const environment = previewEnvironment(config.app, job.pr);
+  const startedAt = deps.clock.now();
+  const view: EnvironmentView = {
+    repository: job.repository,
+    app: config.app,
+    environment: environment.name,
+    stack: environment.stack,
+    pr: job.pr,
+    sha: job.sha,
+    phase: "tearing-down",
+    services: [],
+    startedAt,
+    reason: job.reason,
+  };
+  const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(job.installationId), log }, ctx.jobId, job.repository);
+  const { removedVolumes } = await deps.swarmFor(config.ssh).removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });
+  view.phase = "torn-down";
+  view.finishedAt = deps.clock.now();
+  await report.deactivate(view, `Preview removed: PR ${job.reason}`);
+  log.info({ stack: environment.stack, removedVolumes, ms: view.finishedAt - startedAt }, "preview torn down");
+  return { outcome: "torn-down", durationMs: view.finishedAt - startedAt };
+}

@@ -1,0 +1,76 @@
+// The only place that reads process.env. Everything below app/main/ receives a BerthEnv.
+import { resolve } from "node:path";
+
+export interface BerthEnv {
+  appId: number;
+  /** PEM text, from PRIVATE_KEY (raw or base64) or PRIVATE_KEY_PATH; Probot's own loader reads it. */
+  webhookSecret: string;
+  /** https://api.github.com or <GHE_PROTOCOL>://<GHE_HOST>/api/v3 */
+  githubApiUrl: string;
+  /** Where links in comments point: https://github.com or the GHE host. */
+  githubWebUrl: string;
+  port: number;
+  host: string;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+  redisUrl: string;
+  queuePrefix: string;
+  configDir: string;
+  templatesDir: string;
+  workerConcurrency: number;
+  /** Keep the variables that deploy configs may reference with ${NAME}. */
+  configVariables: Record<string, string | undefined>;
+}
+
+export class EnvError extends Error {}
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new EnvError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}.`);
+  }
+  return n;
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): BerthEnv {
+  const problems: string[] = [];
+  const appId = Number(env.APP_ID);
+  if (!env.APP_ID || !Number.isInteger(appId) || appId <= 0) problems.push("APP_ID must be the GitHub App's numeric id.");
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
+    problems.push("Set PRIVATE_KEY (PEM text or base64) or PRIVATE_KEY_PATH (path to the App's .pem file).");
+  }
+  if (!env.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET must be set: Berth refuses unsigned webhooks.");
+  const logLevel = (env.LOG_LEVEL ?? "info") as BerthEnv["logLevel"];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}.`);
+  const protocol = env.GHE_PROTOCOL || "https";
+  if (protocol !== "https" && protocol !== "http") problems.push("GHE_PROTOCOL must be https or http.");
+  let port = 3000;
+  let workerConcurrency = 4;
+  try {
+    port = intVar(env, "PORT", 3000, 0, 65535);
+    workerConcurrency = intVar(env, "BERTH_WORKER_CONCURRENCY", 4, 1, 64);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length > 0) throw new EnvError(`Berth cannot start:\n- ${problems.join("\n- ")}`);
+
+  const gheHost = env.GHE_HOST;
+  return {
+    appId,
+    webhookSecret: env.WEBHOOK_SECRET!,
+    githubApiUrl: gheHost ? `${protocol}://${gheHost}/api/v3` : "https://api.github.com",
+    githubWebUrl: gheHost ? `${protocol}://${gheHost}` : "https://github.com",
+    port,
+    host: env.HOST || "0.0.0.0",
+    logLevel,
+    redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
+    queuePrefix: env.BERTH_QUEUE_PREFIX || "berth",
+    configDir: resolve(cwd, env.BERTH_CONFIG_DIR || "deploy-configs"),
+    templatesDir: resolve(cwd, env.BERTH_TEMPLATES_DIR || "templates"),
+    workerConcurrency,
+    configVariables: { ...env },
+  };
+}
