@@ -1,0 +1,72 @@
+// Builds Berth from the environment: the webhook server, the worker, or both in one process (npm start).
+// Closes cleanly on SIGTERM/SIGINT: the server stops accepting, the worker finishes or hands back its job.
+import type { Server } from "node:http";
+import { createProbot } from "probot";
+import { parseEnv, type BerthEnv } from "./env.js";
+import { startServer } from "./server.js";
+import { buildJobDeps } from "./job-deps.js";
+import { createRedis } from "../adapters/redis/connection.js";
+import { createDeployQueue } from "../queue/queue.js";
+import { startDeployWorker } from "../queue/worker.js";
+import { runJob } from "../jobs/run-job.js";
+import { reportJobFailure } from "../jobs/report-job-failure.js";
+
+export interface Running {
+  env: BerthEnv;
+  server?: Server;
+  close(): Promise<void>;
+}
+
+export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: NodeJS.ProcessEnv = process.env): Promise<Running> {
+  const env = parseEnv(rawEnv);
+  const probot = createProbot({ env: rawEnv, overrides: { logLevel: env.logLevel === "silent" ? "fatal" : env.logLevel } });
+  const log = probot.log.child({ name: "berth" });
+  const redis = createRedis(env.redisUrl);
+  const closers: Array<() => Promise<unknown>> = [];
+  let server: Server | undefined;
+
+  if (roles.server) {
+    const queue = createDeployQueue({ connection: redis, prefix: env.queuePrefix });
+    server = await startServer({ probot, enqueue: (d) => queue.enqueue(d), redis, port: env.port, host: env.host });
+    const address = server.address();
+    log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");
+    closers.push(() => new Promise((r) => server!.close(() => r(undefined))), () => queue.close());
+  }
+  if (roles.worker) {
+    const { deps, close } = buildJobDeps({ env, probot, redis, log });
+    const worker = startDeployWorker({
+      connection: redis,
+      prefix: env.queuePrefix,
+      concurrency: env.workerConcurrency,
+      logger: log,
+      handler: (data, ctx) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
+      onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
+    });
+    log.info({ concurrency: env.workerConcurrency }, "worker started");
+    closers.push(() => worker.close(), close);
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const c of closers) await c().catch((err) => log.error({ err }, "error while closing"));
+      redis.disconnect();
+    })());
+  return { env, server, close };
+}
+
+/** Entry-point helper: boot, log fatal config errors plainly, close on signals. */
+export async function main(roles: { server: boolean; worker: boolean }): Promise<void> {
+  let running: Running;
+  try {
+    running = await boot(roles);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void running.close().then(() => process.exit(0));
+    });
+  }
+}

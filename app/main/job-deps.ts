@@ -1,0 +1,37 @@
+// The worker's adapters: one SSH pool for all managers, GitHub clients per installation, configs from disk.
+import type { Probot } from "probot";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { BerthEnv } from "./env.js";
+import type { JobDeps } from "../jobs/deps.js";
+import type { SshTarget } from "../core/config/types.js";
+import type { SwarmPort } from "../ports/swarm.js";
+import { systemClock } from "../ports/clock.js";
+import { createFileConfigSource } from "../adapters/config/file-config-source.js";
+import { createHttpProbe } from "../adapters/http-probe.js";
+import { createReportHandleStore } from "../adapters/redis/report-handles.js";
+import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
+import { createSshPool } from "../adapters/ssh/pool.js";
+import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
+
+export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger }): { deps: JobDeps; close: () => Promise<void> } {
+  const { env, probot, redis, log } = args;
+  const pool = createSshPool({ log });
+  const swarms = new Map<string, SwarmPort>();
+  const deps: JobDeps = {
+    configs: createFileConfigSource({ configDir: env.configDir, templatesDir: env.templatesDir, variables: env.configVariables }),
+    swarmFor: (target: SshTarget) => {
+      const key = `${target.user}@${target.host}:${target.port}`;
+      let swarm = swarms.get(key);
+      if (!swarm) swarms.set(key, (swarm = createSshSwarm(target, pool)));
+      return swarm;
+    },
+    reporterFor: async (installationId) => createGitHubReporter(await probot.auth(installationId)),
+    probe: createHttpProbe(systemClock),
+    handles: createReportHandleStore(redis, env.queuePrefix),
+    clock: systemClock,
+    log,
+    webBaseUrl: env.githubWebUrl,
+  };
+  return { deps, close: async () => pool.closeAll() };
+}

@@ -1,0 +1,32 @@
+// The webhook server: verifies signatures (Probot), turns events into jobs, answers in milliseconds.
+// Runs without a worker: jobs wait in Redis until one is started (app/main/worker.ts).
+import { createServer, type Server } from "node:http";
+import { createNodeMiddleware, type Probot } from "probot";
+import type { Redis } from "ioredis";
+import { berthApp } from "../index.js";
+import type { Enqueue } from "../events/enqueue.js";
+import { checkRedis } from "../adapters/redis/connection.js";
+
+export const WEBHOOK_PATH = "/api/github/webhooks";
+
+export async function startServer(opts: { probot: Probot; enqueue: Enqueue; redis: Redis; port: number; host: string }): Promise<Server> {
+  const middleware = await createNodeMiddleware(berthApp(opts.enqueue), { probot: opts.probot, webhooksPath: WEBHOOK_PATH });
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && (req.url === "/healthz" || req.url === "/healthz/")) {
+      void checkRedis(opts.redis).then((r) => {
+        res.writeHead(r.ok ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: r.ok, redis: r }));
+      });
+      return;
+    }
+    void middleware(req, res, () => {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "not found" }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  return server;
+}
