@@ -53,20 +53,20 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   const deadline = startedAt + config.preview.healthTimeoutSeconds * 1000;
 
   view.phase = "deploying";
-  await report.phase(view);
+  report.update(view);
   const deployedAt = deps.clock.now();
   await swarm.deployStack(environment.stack, rendered.yaml);
   log.info({ stack: environment.stack, hash: rendered.hash }, "stack deployed; waiting for the new spec to run");
 
   view.phase = "converging";
-  await report.phase(view);
+  report.update(view);
   const outcome = await swarm.waitForStack(environment.stack, {
     deadline,
     since: deployedAt,
     maxFailedTasks: config.preview.maxFailedTasks,
     onProgress: async (p) => {
       view.services = p.services;
-      await report.progress(view);
+      report.update(view);
     },
   });
   view.services = outcome.services;
@@ -78,7 +78,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   }
 
   view.phase = "probing";
-  await report.phase(view);
+  report.update(view);
   const probe = await deps.probe.waitFor2xx(rendered.probeUrl, deadline);
   if (!probe.ok) {
     view.reason = `${rendered.probeUrl} did not answer 2xx within ${config.preview.healthTimeoutSeconds} s (${probe.attempts} attempts; last: ${probe.status ?? probe.detail})`;
@@ -88,7 +88,8 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 
   view.phase = "success";
   view.finishedAt = deps.clock.now();
-  await report.phase(view);
+  report.update(view);
+  await report.flush();
   log.info({ url: view.url, ms: view.finishedAt - startedAt }, "preview is live");
   return { outcome: "deployed", url: rendered.url, durationMs: view.finishedAt - startedAt };
 }
@@ -96,7 +97,8 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
   view.phase = "failure";
   view.finishedAt = deps.clock.now();
-  await report.phase(view);
+  report.update(view);
+  await report.flush();
   return { outcome: "failed", reason: view.reason ?? "deploy failed" };
 }
 
@@ -113,5 +115,6 @@ async function failOnConfig(
   view.finishedAt = deps.clock.now();
   log.warn({ problems }, "invalid deploy config; nothing deployed");
   await report.begin(view, false);
+  await report.flush();
   return { outcome: "failed", reason: `invalid deploy config (${problems?.length ?? 0} problems)` };
 }

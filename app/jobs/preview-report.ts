@@ -1,15 +1,18 @@
-// Pushes one EnvironmentView to the three places a user looks: the check run, the GitHub deployment and the
-// sticky PR comment. All three are rendered from the same view so they never disagree.
+// Pushes an EnvironmentView to the three places a user looks: the check run, the GitHub deployment and the sticky
+// PR comment, all rendered from the same view so they never disagree.
+//
+// Why a coalescing sender: GitHub asks for ≥ 1 s between writes (Octokit's throttling enforces it, 3 s for writes
+// that notify), so awaiting every phase report would make reporting, not Swarm, the slowest part of a deploy. The
+// job pushes views and moves on; one sender sends the newest view, skipping ones that were overtaken; the job
+// awaits `flush()` only at the end.
 import type { Logger } from "pino";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { checkRunState, deploymentStatus, previewComment, previewCommentMarker } from "../core/report/index.js";
 import type { GitHubReporter, RepoRef } from "../ports/github-reporter.js";
-import type { ReportHandleStore } from "../ports/report-handles.js";
+import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
 
 export const PREVIEW_CHECK_NAME = "Berth / preview";
-/** GitHub's secondary limits ask for ≥ 1 s between writes; progress is throttled, phase changes are not. */
-const PROGRESS_MIN_INTERVAL_MS = 2_000;
 
 export interface PreviewReportDeps {
   reporter: GitHubReporter;
@@ -20,68 +23,101 @@ export interface PreviewReportDeps {
 }
 
 export class PreviewReport {
-  private lastProgressAt = 0;
-  private lastPhase?: string;
   private readonly repo: RepoRef;
+  private handles: ReportHandles = {};
+  private pending?: EnvironmentView;
+  private sending?: Promise<void>;
+  private sentDeploymentState?: string;
+  private sentCommentPhase?: string;
+  private failure?: unknown;
 
   constructor(private readonly deps: PreviewReportDeps, private readonly jobId: string, repository: string) {
     const [owner, repo] = repository.split("/") as [string, string];
     this.repo = { owner, repo };
   }
 
-  /** Check run (reused across retries of the same job), then the view everywhere. */
+  /** Creates (or, on a retried job, finds again) the check run and the deployment; the view follows in the background. */
   async begin(view: EnvironmentView, withDeployment: boolean): Promise<void> {
-    const handles = await this.deps.handles.get(this.jobId);
-    if (handles.checkRunId === undefined) {
+    this.handles = await this.deps.handles.get(this.jobId);
+    if (this.handles.checkRunId === undefined) {
       const created = await this.deps.reporter.createCheckRun(this.repo, PREVIEW_CHECK_NAME, view.sha, checkRunState({ ...view, phase: "queued" }), this.jobId);
-      handles.checkRunId = created.id;
-      handles.checkRunUrl = created.url;
+      this.handles = { ...this.handles, checkRunId: created.id, checkRunUrl: created.url };
       await this.deps.handles.merge(this.jobId, { checkRunId: created.id, checkRunUrl: created.url });
     }
-    view.checkRunUrl = handles.checkRunUrl;
-    if (withDeployment && handles.deploymentId === undefined) {
+    if (withDeployment && this.handles.deploymentId === undefined) {
       const id = await this.deps.reporter.createDeployment(this.repo, {
         ref: view.sha,
         environment: view.environment,
-        description: `Preview of PR #${view.pr} by Berth`,
+        description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`,
         transient: true,
         production: false,
-        payload: { stack: view.stack, berthJob: this.jobId },
+        payload: { stack: view.stack, job: this.jobId },
       });
+      this.handles = { ...this.handles, deploymentId: id };
       await this.deps.handles.merge(this.jobId, { deploymentId: id });
     }
-    await this.phase(view);
+    this.update(view);
   }
 
-  /** A phase change: every surface is updated. */
-  async phase(view: EnvironmentView): Promise<void> {
-    this.lastPhase = view.phase;
-    this.lastProgressAt = this.deps.clock.now();
-    const handles = await this.deps.handles.get(this.jobId);
-    if (handles.checkRunId !== undefined) await this.deps.reporter.updateCheckRun(this.repo, handles.checkRunId, checkRunState(view));
-    if (handles.deploymentId !== undefined) {
-      await this.deps.reporter.createDeploymentStatus(this.repo, handles.deploymentId, { ...deploymentStatus(view), logUrl: handles.checkRunUrl });
+  /** Queue the newest picture; returns at once. */
+  update(view: EnvironmentView): void {
+    this.pending = { ...view, services: [...view.services], checkRunUrl: this.handles.checkRunUrl };
+    this.sending ??= this.drain().finally(() => (this.sending = undefined));
+  }
+
+  /** Wait until the newest view reached GitHub; rethrows a reporting failure (GitHub 5xx → the job retries). */
+  async flush(): Promise<void> {
+    while (this.sending) await this.sending;
+    if (this.failure) {
+      const err = this.failure;
+      this.failure = undefined;
+      throw err;
     }
-    await this.comment(view);
   }
 
-  /** Progress inside a phase ("2/3 tasks running"): the check run only, throttled. */
-  async progress(view: EnvironmentView): Promise<void> {
-    if (view.phase !== this.lastPhase) return this.phase(view);
-    if (this.deps.clock.now() - this.lastProgressAt < PROGRESS_MIN_INTERVAL_MS) return;
-    this.lastProgressAt = this.deps.clock.now();
-    const handles = await this.deps.handles.get(this.jobId);
-    if (handles.checkRunId !== undefined) await this.deps.reporter.updateCheckRun(this.repo, handles.checkRunId, checkRunState(view));
-  }
-
-  async comment(view: EnvironmentView): Promise<void> {
-    if (view.pr === undefined) return;
-    await this.deps.reporter.upsertStickyComment(this.repo, view.pr, previewCommentMarker(view.environment), previewComment(view, { webBaseUrl: this.deps.webBaseUrl }));
-  }
-
-  /** Teardown has no check run: the deployments go inactive and the comment says so. */
+  /** Teardown has no check run: deployments go inactive and the comment says so. */
   async deactivate(view: EnvironmentView, description: string): Promise<void> {
     await this.deps.reporter.deactivateEnvironment(this.repo, view.environment, description);
-    await this.comment(view);
+    await this.sendComment(view);
+  }
+
+  async sendComment(view: EnvironmentView): Promise<void> {
+    if (view.pr === undefined) return;
+    const body = previewComment({ ...view, checkRunUrl: view.checkRunUrl ?? this.handles.checkRunUrl }, { webBaseUrl: this.deps.webBaseUrl });
+    await this.deps.reporter.upsertStickyComment(this.repo, view.pr, previewCommentMarker(view.environment), body);
+    this.sentCommentPhase = view.phase;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending) {
+      const view = this.pending;
+      this.pending = undefined;
+      try {
+        await this.send(view);
+      } catch (err) {
+        this.failure = err;
+        this.deps.log.warn({ err, phase: view.phase }, "could not report to GitHub");
+      }
+    }
+  }
+
+  private async send(view: EnvironmentView): Promise<void> {
+    if (this.handles.checkRunId !== undefined) await this.deps.reporter.updateCheckRun(this.repo, this.handles.checkRunId, checkRunState(view));
+    if (this.handles.deploymentId !== undefined) {
+      const status = deploymentStatus(view);
+      if (status.state !== this.sentDeploymentState) {
+        await this.deps.reporter.createDeploymentStatus(this.repo, this.handles.deploymentId, { ...status, logUrl: this.handles.checkRunUrl });
+        this.sentDeploymentState = status.state;
+      }
+    }
+    // The comment changes when the outcome changes (started, live, failed), not on every progress tick: each
+    // edit is a notifying write.
+    const commentPhase = FINAL.has(view.phase) ? view.phase : "started";
+    if (commentPhase !== this.sentCommentPhase) {
+      await this.sendComment(view);
+      this.sentCommentPhase = commentPhase;
+    }
   }
 }
+
+const FINAL = new Set(["success", "failure", "config-error", "torn-down"]);

@@ -23,8 +23,12 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
   };
   try {
     const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(data.installationId), log }, jobId, data.repository);
-    if (data.kind === "deploy-preview") await report.begin(view, false);
-    else await report.comment(view);
+    if (data.kind === "deploy-preview") {
+      await report.begin(view, false);
+      await report.flush();
+    } else {
+      await report.sendComment(view);
+    }
   } catch (reportErr) {
     log.error({ err: reportErr, original: err.message }, "could not report a failed job to GitHub");
   }
