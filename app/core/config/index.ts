@@ -1,0 +1,72 @@
+// All deploy configs at once, indexed by the repository they serve. A file that fails validation is still filed
+// under its repository when its `repository:` line can be read, so the problems are reported on that
+// repository's pull requests instead of disappearing into the bot's log.
+import { isScalar, type Document } from "yaml";
+import type { ConfigProblem, DeployConfig } from "./types.js";
+import { parseDeployConfig, type ParsedConfig } from "./parse.js";
+import type { Variables } from "./interpolate.js";
+import { positionOf } from "./yaml-positions.js";
+
+export { parseDeployConfig, formatProblems, type ParsedConfig } from "./parse.js";
+export type { Variables } from "./interpolate.js";
+
+/** Same shape as ports/config-source RepositoryConfig. */
+export interface ConfigEntry {
+  file: string;
+  config?: DeployConfig;
+  problems: ConfigProblem[];
+}
+
+export interface ConfigIndex {
+  /** Keyed by lower-cased owner/name. */
+  byRepository: Map<string, ConfigEntry>;
+  /** Problems of files whose repository could not be read: only the bot's operator can see these. */
+  unattributed: ConfigProblem[];
+}
+
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+
+export function indexConfigs(files: readonly { file: string; text: string }[], env: Variables): ConfigIndex {
+  const byRepository = new Map<string, ConfigEntry>();
+  const claims = new Map<string, { file: string; parsed: ParsedConfig }[]>();
+  const unattributed: ConfigProblem[] = [];
+
+  for (const { file, text } of files) {
+    const parsed = parseDeployConfig(file, text, env);
+    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document);
+    if (!repository) {
+      unattributed.push(...parsed.problems);
+      continue;
+    }
+    const key = repository.toLowerCase();
+    const earlier = byRepository.get(key);
+    if (!earlier) {
+      byRepository.set(key, { file, config: parsed.config, problems: parsed.problems });
+      claims.set(key, [{ file, parsed }]);
+      continue;
+    }
+    claims.get(key)!.push({ file, parsed });
+    earlier.problems.push(...parsed.problems);
+  }
+
+  // Two files for one repository: neither wins silently. Each gets a problem naming the other, and the
+  // repository gets no config until one of them is removed or changed.
+  for (const [key, files] of claims) {
+    if (files.length < 2) continue;
+    const entry = byRepository.get(key)!;
+    const names = files.map((f) => f.file);
+    for (const f of files) {
+      const pos = f.parsed.document ? positionOf(f.parsed.document, f.parsed.lines, "/repository") : { line: 1, col: 1 };
+      const others = names.filter((n) => n !== f.file).join(", ");
+      entry.problems.push({ file: f.file, ...pos, path: "/repository", message: `repository ${key} is also claimed by ${others}; keep exactly one file per repository` });
+    }
+    entry.config = undefined;
+  }
+  return { byRepository, unattributed };
+}
+
+function repositoryScalar(doc: Document | undefined): string | undefined {
+  const node = doc?.get("repository", true);
+  const value = isScalar(node) ? node.value : undefined;
+  return typeof value === "string" && REPOSITORY.test(value) ? value : undefined;
+}
