@@ -3,6 +3,7 @@ import type { DeployConfig, ResourceSpec } from "./types.js";
 import type { SchemaMessage } from "./schema-messages.js";
 import { pointerFrom } from "./yaml-positions.js";
 import { SWARM_NAME_MAX } from "../swarm-names.js";
+import { KNOWN_VARIABLES, unknownVariables } from "../render/variables.js";
 
 /** The longest preview stack suffix we plan for: PR numbers up to 99999. */
 export const LONGEST_PREVIEW_SUFFIX = "-pr-99999";
@@ -39,6 +40,12 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
         at: "key",
         message: `Swarm service name ${fullName} would be ${fullName.length} characters (limit ${SWARM_NAME_MAX}); shorten 'app' or this service's name`,
       });
+    }
+    const texts: [string[], string][] = [[["image"], service.image], ...Object.entries(service.env).map(([k, v]): [string[], string] => [["env", k], v])];
+    for (const [path, text] of texts) {
+      for (const name of unknownVariables(text)) {
+        out.push({ pointer: at(...path), at: "value", message: `unknown variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}` });
+      }
     }
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));
   }

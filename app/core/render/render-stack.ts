@@ -1,0 +1,191 @@
+// Template + config + environment + commit → the compose YAML `docker stack deploy` receives. Structural: the
+// template is parsed, fields are set on the object, the object is serialised. Nothing from the config, the
+// commit or the environment is ever spliced into YAML text, so no value can add a key, a service or a mount.
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+import type { ConfigProblem, DeployConfig } from "../config/types.js";
+import type { EnvironmentRef } from "../environment-types.js";
+import { ConfigError, FinalError } from "../../errors.js";
+import { assertSwarmName } from "../swarm-names.js";
+import { pointerFrom } from "../config/yaml-positions.js";
+import { asObject, escapeDollars, keyValueMap, type Json } from "./compose-values.js";
+import { readTemplate } from "./template-document.js";
+import { routeFor, RouteError, type Route } from "./routing.js";
+import { RESERVED_PREFIX, renderService, STACK_NETWORK, TRAEFIK_NETWORK_KEY } from "./stack-service.js";
+import { traefikLabels, validateTraefikLabels } from "./traefik-labels.js";
+import { substituteVariables, type VariableValues } from "./variables.js";
+
+export interface RenderInput {
+  config: DeployConfig;
+  templateFile: string;
+  templateText: string;
+  environment: EnvironmentRef;
+  /** Full 40-character commit SHA. */
+  sha: string;
+  /** Replica counts persisted by /scale, per service; clamped to the service's maxReplicas. */
+  replicas?: Record<string, number>;
+}
+
+export interface RenderedStack {
+  stack: string;
+  yaml: string;
+  url: string;
+  probeUrl: string;
+  publicService: string;
+  /** Every service of the stack (short names, template order). */
+  services: string[];
+  /** sha256 (hex) of `yaml`: same hash, same spec. */
+  hash: string;
+  /** host-port mode: the port the public service publishes on the node. */
+  publishedPort?: number;
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+const DEFAULT_TRAEFIK_NETWORK = "traefik-public";
+
+export function renderStack(input: RenderInput): RenderedStack {
+  const { config, environment, sha } = input;
+  if (!SHA.test(sha)) throw new FinalError(`commit SHA must be 40 lower-case hex characters, got ${JSON.stringify(sha.slice(0, 80))}`);
+  const stack = assertSwarmName(environment.stack, "stack name");
+  const publicService = Object.keys(config.services).find((name) => config.services[name]!.public);
+  if (!publicService) throw new ConfigError(`${config.file} has no public service`);
+  const pub = config.services[publicService]!;
+  const configProblem = (path: string, message: string): ConfigError =>
+    new ConfigError(`${config.file}: ${message}`, [{ file: config.file, line: 1, col: 1, path, message }]);
+
+  let route: Route;
+  try {
+    route = routeFor(config, environment, pub.healthPath);
+  } catch (err) {
+    if (err instanceof RouteError) throw configProblem(err.path, err.message);
+    throw err;
+  }
+  const values: VariableValues = {
+    sha,
+    short_sha: sha.slice(0, 7),
+    pr: environment.pr === undefined ? undefined : String(environment.pr),
+    environment: environment.name,
+    stack,
+    app: config.app,
+    host: route.host,
+    url: route.url,
+    repository: config.repository,
+  };
+  const serviceValues = (name: string): VariableValues => {
+    const s = config.services[name];
+    return { service: name, port: s?.port === undefined ? undefined : String(s.port), health_path: s?.healthPath };
+  };
+  const unavailable = (name: string, service: string | undefined) => {
+    if (name === "pr") return `{{pr}} exists only in preview environments, not in ${environment.name}`;
+    if (!service) return `{{${name}}} is defined only inside a service`;
+    return `{{${name}}} needs services.${service}.${name === "port" ? "port" : "healthPath"} in ${config.file}`;
+  };
+
+  const template = readTemplate(input.templateText, { file: input.templateFile, stack, values, serviceValues: (s) => serviceValues(s), unavailable });
+  if (!template.compose) throw templateError(input.templateFile, template.problems);
+  const compose = template.compose;
+  const templateServices = asObject(compose.services);
+  const problems: ConfigProblem[] = [];
+  const at = (pointer: string, message: string, where: "key" | "value" = "key") =>
+    problems.push({ file: input.templateFile, ...template.position(pointer, where), path: pointer, message });
+
+  for (const name of Object.keys(config.services)) {
+    if (!(name in templateServices)) {
+      at("/services", `service '${name}' is configured in ${config.file} but ${input.templateFile} has no such service; add it to the template or remove it from the config`);
+    }
+  }
+
+  const configValue = (name: string, text: string, what: string): string => {
+    const r = substituteVariables(text, { ...values, ...serviceValues(name) }, (v) => unavailable(v, name));
+    for (const message of r.problems) problems.push({ file: config.file, line: 1, col: 1, path: pointerFrom(["services", name, what]), message });
+    return r.text;
+  };
+  const replicas = clampReplicas(config, input.replicas);
+  const berthLabels = { "berth.repository": config.repository, "berth.environment": environment.name, "berth.app": config.app };
+  const traefikNetwork = config.routing.traefik.network ?? DEFAULT_TRAEFIK_NETWORK;
+  const routed = config.routing.mode === "traefik";
+
+  const services: Json = {};
+  for (const [name, tpl] of Object.entries(templateServices)) {
+    const cfg = config.services[name];
+    const isPublic = name === publicService;
+    const traefik =
+      routed && isPublic
+        ? traefikLabels({
+            name: stack,
+            host: route.host,
+            port: pub.port!,
+            entrypoint: config.routing.traefik.entrypoint,
+            tls: config.routing.scheme === "https",
+            certResolver: config.routing.traefik.certResolver,
+            network: traefikNetwork,
+          })
+        : undefined;
+    const { service, problems: found } = renderService({
+      name,
+      template: asObject(tpl),
+      config: cfg,
+      image: cfg ? configValue(name, cfg.image, "image") : undefined,
+      env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, `env/${k}`)])),
+      replicas: replicas[name],
+      sha,
+      labels: { ...berthLabels, "berth.sha": sha },
+      traefik,
+      joinTraefik: traefik !== undefined,
+      publish: !routed && isPublic ? { target: pub.port!, published: route.publishedPort! } : undefined,
+    });
+    for (const message of found) at(pointerFrom(["services", name]), message);
+    if (traefik) {
+      const invalid = validateTraefikLabels(traefik);
+      if (invalid.length > 0) throw new FinalError(`rendered Traefik labels are invalid: ${invalid.join("; ")}`);
+    }
+    services[name] = service;
+  }
+
+  const networks = labelled(asObject(compose.networks), berthLabels, "networks", at);
+  networks[STACK_NETWORK] = { driver: "overlay", attachable: false, labels: berthLabels };
+  if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
+  const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
+  if (problems.length > 0) throw templateError(input.templateFile, problems);
+
+  const { services: _s, networks: _n, volumes: _v, ...rest } = compose;
+  const document = escapeDollars({ ...rest, services, networks, ...(Object.keys(volumes).length > 0 ? { volumes } : {}) });
+  const yaml = stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
+  return {
+    stack,
+    yaml,
+    url: route.url,
+    probeUrl: route.probeUrl,
+    publicService,
+    services: Object.keys(services),
+    hash: createHash("sha256").update(yaml).digest("hex"),
+    ...(route.publishedPort === undefined ? {} : { publishedPort: route.publishedPort }),
+  };
+}
+
+// Networks and volumes are created once and never updated by later deploys, so they get no commit label.
+function labelled(entries: Json, labels: Record<string, string>, kind: string, at: (pointer: string, message: string) => void): Json {
+  const out: Json = {};
+  for (const [name, value] of Object.entries(entries)) {
+    if (kind === "networks" && name.startsWith(RESERVED_PREFIX)) at(pointerFrom([kind, name]), `network names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
+    const spec = asObject(value);
+    const own = Object.fromEntries(Object.entries(keyValueMap(spec.labels)).map(([k, v]) => [k, v ?? ""]));
+    out[name] = spec.external ? spec : { ...spec, labels: { ...own, ...labels } };
+  }
+  return out;
+}
+
+function clampReplicas(config: DeployConfig, requested: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(requested ?? {})) {
+    const service = config.services[name];
+    if (!service) throw new FinalError(`replica count given for service '${name}', which ${config.file} does not configure`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new FinalError(`replica count for '${name}' must be a whole number ≥ 0, got ${n}`);
+    out[name] = Math.min(n, service.maxReplicas);
+  }
+  return out;
+}
+
+function templateError(file: string, problems: ConfigProblem[]): ConfigError {
+  return new ConfigError(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} rendering the stack`, problems);
+}
