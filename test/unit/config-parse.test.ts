@@ -204,4 +204,12 @@ describe("parseDeployConfig: rules across fields", () => {
       `12:3 /services/${service} Swarm service name ${app}-pr-99999_${service} would be 70 characters (limit 63); shorten 'app' or this service's name`,
     ]);
   });
+
+  it("unknown {{variables}} in image and env values are caught before any deploy", () => {
+    const text = MINIMAL.replace("{{sha}}", "{{commit}}").replace("    public: true", "    public: true\n    env:\n      URL: \"{{url}}/{{ branch }}\"");
+    expect(brief(problemsOf(text)).map((p) => p.replace(/; known: .*/, ""))).toEqual([
+      "13:12 /services/web/image unknown variable {{commit}}",
+      "17:12 /services/web/env/URL unknown variable {{branch}}",
+    ]);
+  });
 });

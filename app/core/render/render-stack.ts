@@ -13,7 +13,9 @@ import { readTemplate } from "./template-document.js";
 import { routeFor, RouteError, type Route } from "./routing.js";
 import { RESERVED_PREFIX, renderService, STACK_NETWORK, TRAEFIK_NETWORK_KEY } from "./stack-service.js";
 import { traefikLabels, validateTraefikLabels } from "./traefik-labels.js";
-import { substituteVariables, type VariableValues } from "./variables.js";
+import { substituteVariables } from "./variables.js";
+import { variablesFor } from "./environment-variables.js";
+import { clampReplicas } from "./replicas.js";
 
 export interface RenderInput {
   config: DeployConfig;
@@ -60,28 +62,9 @@ export function renderStack(input: RenderInput): RenderedStack {
     if (err instanceof RouteError) throw configProblem(err.path, err.message);
     throw err;
   }
-  const values: VariableValues = {
-    sha,
-    short_sha: sha.slice(0, 7),
-    pr: environment.pr === undefined ? undefined : String(environment.pr),
-    environment: environment.name,
-    stack,
-    app: config.app,
-    host: route.host,
-    url: route.url,
-    repository: config.repository,
-  };
-  const serviceValues = (name: string): VariableValues => {
-    const s = config.services[name];
-    return { service: name, port: s?.port === undefined ? undefined : String(s.port), health_path: s?.healthPath };
-  };
-  const unavailable = (name: string, service: string | undefined) => {
-    if (name === "pr") return `{{pr}} exists only in preview environments, not in ${environment.name}`;
-    if (!service) return `{{${name}}} is defined only inside a service`;
-    return `{{${name}}} needs services.${service}.${name === "port" ? "port" : "healthPath"} in ${config.file}`;
-  };
+  const { values, serviceValues, unavailable } = variablesFor(config, environment, route, sha);
 
-  const template = readTemplate(input.templateText, { file: input.templateFile, stack, values, serviceValues: (s) => serviceValues(s), unavailable });
+  const template = readTemplate(input.templateText, { file: input.templateFile, stack, values, serviceValues, unavailable });
   if (!template.compose) throw templateError(input.templateFile, template.problems);
   const compose = template.compose;
   const templateServices = asObject(compose.services);
@@ -148,7 +131,7 @@ export function renderStack(input: RenderInput): RenderedStack {
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
   if (problems.length > 0) throw templateError(input.templateFile, problems);
 
-  const { services: _s, networks: _n, volumes: _v, ...rest } = compose;
+  const { services: _services, networks: _networks, volumes: _volumes, ...rest } = compose;
   const document = escapeDollars({ ...rest, services, networks, ...(Object.keys(volumes).length > 0 ? { volumes } : {}) });
   const yaml = stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
   return {
@@ -171,17 +154,6 @@ function labelled(entries: Json, labels: Record<string, string>, kind: string, a
     const spec = asObject(value);
     const own = Object.fromEntries(Object.entries(keyValueMap(spec.labels)).map(([k, v]) => [k, v ?? ""]));
     out[name] = spec.external ? spec : { ...spec, labels: { ...own, ...labels } };
-  }
-  return out;
-}
-
-function clampReplicas(config: DeployConfig, requested: Record<string, number> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, n] of Object.entries(requested ?? {})) {
-    const service = config.services[name];
-    if (!service) throw new FinalError(`replica count given for service '${name}', which ${config.file} does not configure`);
-    if (!Number.isSafeInteger(n) || n < 0) throw new FinalError(`replica count for '${name}' must be a whole number ≥ 0, got ${n}`);
-    out[name] = Math.min(n, service.maxReplicas);
   }
   return out;
 }
