@@ -22,8 +22,10 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     configs: createFileConfigSource({ configDir: env.configDir, templatesDir: env.templatesDir, variables: env.configVariables }),
     swarmFor: (target: SshTarget) => {
       const key = `${target.user}@${target.host}:${target.port}`;
-      let swarm = swarms.get(key);
-      if (!swarm) swarms.set(key, (swarm = createSshSwarm(target, pool)));
+      const known = swarms.get(key);
+      if (known) return known;
+      const swarm = createSshSwarm(target, pool);
+      swarms.set(key, swarm);
       return swarm;
     },
     reporterFor: async (installationId) => createGitHubReporter(await probot.auth(installationId)),
