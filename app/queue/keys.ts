@@ -1,0 +1,12 @@
+// Redis key layout beside BullMQ's own keys (`<prefix>:berth-deploys:*`).
+export const QUEUE_NAME = "berth-deploys";
+
+export const keys = {
+  latest: (prefix: string, envKey: string) => `${prefix}:berth:latest:${envKey}`,
+  lock: (prefix: string, envKey: string) => `${prefix}:berth:lock:${envKey}`,
+};
+
+/** BullMQ custom ids must not contain ':' nor look like integers (those are its own ids). */
+export function jobIdFor(deliveryId: string): string {
+  return `d-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 120)}`;
+}
