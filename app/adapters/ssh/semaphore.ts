@@ -1,0 +1,18 @@
+/** Caps concurrent channels on one SSH connection (sshd's MaxSessions): extra callers wait their turn. */
+export class Semaphore {
+  private waiting: Array<() => void> = [];
+  private used = 0;
+  constructor(private readonly size: number) {}
+
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.used >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.used += 1;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.used -= 1;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// SwarmPort over SSH: the docker CLI on the manager, driven with argument lists on pooled channels.
+import type { SshTarget } from "../../core/config/types.js";
+import type { ServiceStatus, StackOutcome, SwarmPort, WaitOptions } from "../../ports/swarm.js";
+import { dockerArgs } from "../../core/docker-args.js";
+import type { SshPool } from "../ssh/pool.js";
+import { dockerFailure } from "./docker-errors.js";
+import { converged, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
+
+const POLL_MS = 500;
+const ROLLED_BACK = new Set(["rollback_started", "rollback_completed", "rollback_paused"]);
+
+export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
+  async function run(what: string, argv: string[], stdin?: string): Promise<string> {
+    const result = await pool.exec(target, argv, { stdin, timeoutMs: 180_000 });
+    if (result.code !== 0) throw dockerFailure(what, result);
+    return result.stdout;
+  }
+  const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const json = async <T>(what: string, argv: string[]): Promise<T[]> => JSON.parse(await run(what, argv)) as T[];
+
+  async function snapshot(stack: string): Promise<{ services: RawService[]; tasks: RawTask[] }> {
+    const serviceIds = lines(await run("docker service ls", dockerArgs.stackServiceIds(stack)));
+    if (serviceIds.length === 0) return { services: [], tasks: [] };
+    const services = await json<RawService>("docker service inspect", dockerArgs.serviceInspect(serviceIds));
+    const taskIds = lines(await run("docker service ps", dockerArgs.serviceTaskIds(serviceIds)));
+    const tasks = taskIds.length ? await json<RawTask>("docker inspect tasks", dockerArgs.inspect(taskIds)) : [];
+    return { services, tasks };
+  }
+
+  async function waitUntil(what: string, deadline: number, done: () => Promise<boolean>): Promise<void> {
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`${what}: still not done at the deadline`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  return {
+    async deployStack(stack, composeYaml) {
+      await run(`docker stack deploy ${stack}`, dockerArgs.stackDeploy(stack), composeYaml);
+    },
+
+    async waitForStack(stack: string, opts: WaitOptions): Promise<StackOutcome> {
+      let lastKey = "";
+      for (;;) {
+        const { services: raw, tasks } = await snapshot(stack);
+        const services = serviceStatuses(stack, raw, tasks);
+        const problems = taskProblems(stack, raw, tasks, opts.since);
+        const key = JSON.stringify([services, problems.length]);
+        if (key !== lastKey) {
+          lastKey = key;
+          await opts.onProgress?.({ services, problems });
+        }
+        const rolledBack = services.find((s) => ROLLED_BACK.has(s.updateState ?? ""));
+        if (rolledBack) {
+          return { ok: false, reason: "rolled-back", message: `Swarm rolled ${rolledBack.fullName} back: ${rolledBack.updateMessage ?? "update failed"}`, services, problems };
+        }
+        const paused = services.find((s) => s.updateState === "paused");
+        if (paused) {
+          return { ok: false, reason: "paused", message: `Swarm paused the update of ${paused.fullName}: ${paused.updateMessage ?? ""}`.trim(), services, problems };
+        }
+        if (problems.length >= opts.maxFailedTasks) {
+          const last = problems[problems.length - 1]!;
+          return { ok: false, reason: "tasks-failing", message: `${problems.length} tasks failed; last: ${last.service}: ${last.error}`, services, problems };
+        }
+        if (services.length > 0 && services.every(converged)) return { ok: true, services };
+        if (Date.now() > opts.deadline) {
+          const waiting = services.filter((s) => !converged(s)).map((s) => `${s.service} ${s.running}/${s.desired}`);
+          return { ok: false, reason: "timeout", message: `not healthy before the deadline (${waiting.join(", ") || "no services"})`, services, problems };
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    },
+
+    async stackServices(stack): Promise<ServiceStatus[]> {
+      const { services, tasks } = await snapshot(stack);
+      return serviceStatuses(stack, services, tasks);
+    },
+
+    async rollbackServices(fullNames) {
+      for (const name of fullNames) await run(`docker service rollback ${name}`, dockerArgs.serviceRollback(name));
+    },
+
+    async removeStack(stack, opts) {
+      const exists = lines(await run("docker service ls", dockerArgs.stackServiceIds(stack))).length > 0;
+      const networks = lines(await run("docker network ls", dockerArgs.stackNetworkIds(stack)));
+      if (exists || networks.length > 0) await run(`docker stack rm ${stack}`, dockerArgs.stackRm(stack));
+      // stack rm returns before Swarm has stopped the containers and dropped the network; an immediate redeploy
+      // would fail with "network not found", so wait until they are really gone.
+      await waitUntil(`removing ${stack}`, opts.deadline, async () => {
+        const left = await Promise.all([
+          run("docker service ls", dockerArgs.stackServiceIds(stack)),
+          run("docker ps", dockerArgs.stackContainerIds(stack)),
+          run("docker network ls", dockerArgs.stackNetworkIds(stack)),
+        ]);
+        return left.every((out) => lines(out).length === 0);
+      });
+      const removedVolumes: string[] = [];
+      for (const volume of lines(await run("docker volume ls", dockerArgs.stackVolumeNames(stack)))) {
+        await run(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
+        removedVolumes.push(volume);
+      }
+      return { removedVolumes };
+    },
+
+    async serviceLogs(fullName, tail) {
+      const result = await pool.exec(target, dockerArgs.serviceLogs(fullName, tail), { timeoutMs: 30_000 });
+      if (result.code !== 0) throw dockerFailure(`docker service logs ${fullName}`, result);
+      // Container stdout and stderr come back on the matching SSH streams; interleave order is lost, content is not.
+      return lines(`${result.stdout}\n${result.stderr}`).slice(-tail);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Argument lists for the docker CLI on a manager (kamal style: tokens, never a shell string). Every name is checked
+// against Swarm's rules first, so a bad name fails here with a clear message instead of reaching the host.
+import { assertSwarmName } from "./swarm-names.js";
+
+const STACK_LABEL = "com.docker.stack.namespace";
+const ID = /^[a-z0-9]{10,64}$/;
+
+function ids(list: readonly string[]): string[] {
+  for (const id of list) if (!ID.test(id)) throw new Error(`not a Docker object id: ${JSON.stringify(id)}`);
+  return [...list];
+}
+
+export const dockerArgs = {
+  stackDeploy: (stack: string) => [
+    "docker", "stack", "deploy", "--prune", "--resolve-image", "never", "--with-registry-auth", "-c", "-", assertSwarmName(stack, "stack"),
+  ],
+  stackRm: (stack: string) => ["docker", "stack", "rm", assertSwarmName(stack, "stack")],
+  stackServiceIds: (stack: string) => ["docker", "service", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
+  serviceInspect: (serviceIds: readonly string[]) => ["docker", "service", "inspect", ...ids(serviceIds)],
+  serviceTaskIds: (serviceIds: readonly string[]) => ["docker", "service", "ps", "-q", "--no-trunc", ...ids(serviceIds)],
+  inspect: (objectIds: readonly string[]) => ["docker", "inspect", ...ids(objectIds)],
+  serviceRollback: (fullName: string) => ["docker", "service", "rollback", "--detach", assertSwarmName(fullName, "service")],
+  serviceLogs: (fullName: string, tail: number) => {
+    if (!Number.isInteger(tail) || tail < 1 || tail > 10_000) throw new Error(`log tail must be 1..10000, got ${tail}`);
+    return ["docker", "service", "logs", "--raw", "--no-trunc", "--tail", String(tail), assertSwarmName(fullName, "service")];
+  },
+  stackContainerIds: (stack: string) => ["docker", "ps", "-aq", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
+  stackNetworkIds: (stack: string) => ["docker", "network", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
+  stackVolumeNames: (stack: string) => ["docker", "volume", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
+  volumeRm: (name: string) => ["docker", "volume", "rm", assertSwarmName(name, "volume")],
+};
