@@ -1,0 +1,24 @@
+import type { DeploymentStatusSpec } from "../../ports/github-reporter.js";
+import type { EnvironmentView } from "./view-model.js";
+
+const MAX_DESCRIPTION = 140;
+
+function clip(text: string): string {
+  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
+}
+
+export function deploymentStatus(view: EnvironmentView): DeploymentStatusSpec {
+  switch (view.phase) {
+    case "success":
+      return { state: "success", description: clip(`Preview live at ${view.sha.slice(0, 7)}`), environmentUrl: view.url };
+    case "failure":
+    case "config-error":
+      return { state: "failure", description: clip(view.reason ?? "Deploy failed") };
+    case "torn-down":
+      return { state: "inactive", description: clip(`Preview removed (${view.reason ?? "closed"})`) };
+    case "queued":
+      return { state: "queued", description: "Waiting for a worker" };
+    default:
+      return { state: "in_progress", description: clip(`${view.phase} ${view.stack}`) };
+  }
+}

@@ -1,0 +1,37 @@
+// The one sticky PR comment: found again by its hidden marker and edited in place.
+import type { EnvironmentView } from "./view-model.js";
+import { inline, seconds, truncate } from "./markdown.js";
+
+const MAX_COMMENT = 65_536;
+
+export function previewCommentMarker(environment: string): string {
+  return `<!-- berth:preview:${environment} -->`;
+}
+
+export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: string } = {}): string {
+  const web = opts.webBaseUrl ?? "https://github.com";
+  const commit = `[\`${view.sha.slice(0, 7)}\`](${web}/${view.repository}/commit/${view.sha})`;
+  const check = view.checkRunUrl ? ` · [details](${view.checkRunUrl})` : "";
+  const lines = [previewCommentMarker(view.environment), `### Berth preview \`${inline(view.stack || view.environment)}\``, ""];
+  switch (view.phase) {
+    case "success":
+      lines.push(`✅ **Live at ${view.url}** — ${commit}, deployed in ${seconds((view.finishedAt ?? view.startedAt) - view.startedAt)}${check}`);
+      break;
+    case "failure":
+      lines.push(`❌ **Deploy of ${commit} failed**: ${inline(view.reason ?? "see the check run")}${check}`);
+      if (view.servingNow) lines.push("", `Serving now: ${inline(view.servingNow)}`);
+      break;
+    case "config-error":
+      lines.push(`⚠️ **Invalid deploy config** — nothing deployed for ${commit}${check}`);
+      break;
+    case "torn-down":
+      lines.push(`🧹 **Preview torn down** (PR ${inline(view.reason ?? "closed")}) at ${new Date(view.finishedAt ?? view.startedAt).toISOString()}. Reopen the PR to deploy it again.`);
+      break;
+    default:
+      lines.push(`⏳ **Deploying ${commit}**…${check}`);
+  }
+  if (view.services.length > 0 && view.phase !== "torn-down") {
+    lines.push("", "| service | running/desired |", "|---|---|", ...view.services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`));
+  }
+  return truncate(lines.join("\n"), MAX_COMMENT);
+}

@@ -1,0 +1,39 @@
+// Reads what Berth sent to the GitHub stand-in: the demo prints it, the e2e tests assert it.
+import type { GitHubStandIn } from "../github-stand-in/index.js";
+import type { RecordedRequest } from "../github-stand-in/state.js";
+import { waitFor } from "../lib/wait-for.js";
+
+export interface FinalStatus {
+  state: string;
+  description: string;
+  environment_url?: string;
+}
+
+/** Waits for a deployment status in one of `states` among the requests recorded after index `from`. */
+export async function waitForFinalDeploymentStatus(github: GitHubStandIn, from: number, timeoutMs: number, states = ["success", "failure", "error"]): Promise<FinalStatus> {
+  return waitFor(
+    `a deployment status ${states.join("|")}`,
+    () => {
+      const r = github.requests.slice(from).find((x) => x.method === "POST" && /\/deployments\/\d+\/statuses$/.test(x.path) && states.includes(x.body?.state));
+      return r?.body as FinalStatus | undefined;
+    },
+    timeoutMs,
+    250,
+  );
+}
+
+export function describeRecorded(requests: RecordedRequest[]): string {
+  const out: string[] = [];
+  for (const r of requests) {
+    if (r.path.endsWith("/access_tokens")) continue;
+    const b = r.body ?? {};
+    let what = "";
+    if (/\/check-runs/.test(r.path)) what = `check run "${b.name ?? ""}" ${b.status ?? ""}${b.conclusion ? `/${b.conclusion}` : ""}: ${b.output?.title ?? ""}`;
+    else if (/\/statuses$/.test(r.path) && r.method === "POST") what = `deployment status ${b.state}${b.environment_url ? ` ${b.environment_url}` : ""} — ${b.description}`;
+    else if (/\/deployments$/.test(r.path) && r.method === "POST") what = `deployment ${b.environment} ref=${String(b.ref).slice(0, 7)} transient=${b.transient_environment} production=${b.production_environment}`;
+    else if (/comments/.test(r.path) && r.method !== "GET") what = `comment:\n      ${String(b.body).split("\n").filter((l) => l && !l.startsWith("<!--")).join("\n      ")}`;
+    else what = r.method === "GET" ? "(read)" : JSON.stringify(b).slice(0, 120);
+    out.push(`  ${r.method.padEnd(5)} ${r.path} → ${r.status}  ${what}`);
+  }
+  return out.join("\n");
+}

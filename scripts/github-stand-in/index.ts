@@ -1,0 +1,101 @@
+// A small local GitHub: answers the REST calls Berth makes under the GHE prefix /api/v3 (Probot with
+// GHE_HOST=127.0.0.1:<port> GHE_PROTOCOL=http) and records every request, so the demo can show what Berth posted
+// and tests can assert the exact requests. Unknown routes answer 404 and are recorded too.
+//   GET /_standin/requests   every request so far      GET /_standin/state   check runs, deployments, comments
+//   POST /_standin/reset     forget everything         POST /_standin/permission {repo, user, permission}
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { emptyState, type RecordedRequest, type StandInState } from "./state.js";
+import { routes } from "./routes.js";
+import { verifyAppJwt } from "./app-jwt.js";
+
+export interface GitHubStandIn {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  state: StandInState;
+  setPermission(repo: string, user: string, permission: string): void;
+  close(): Promise<void>;
+}
+
+export async function startGitHubStandIn(opts: { port?: number; appId?: number; privateKey?: string } = {}): Promise<GitHubStandIn> {
+  let state = emptyState();
+  const requests: RecordedRequest[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString();
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname.startsWith("/_standin/")) {
+      if (url.pathname === "/_standin/requests") return send(200, requests);
+      if (url.pathname === "/_standin/state") return send(200, { checkRuns: [...state.checkRuns.values()], deployments: [...state.deployments.values()].map((d) => ({ ...d, statuses: state.statuses.get(d.id) })), comments: [...state.comments.values()] });
+      if (url.pathname === "/_standin/reset") {
+        state = emptyState();
+        requests.length = 0;
+        return send(200, { ok: true });
+      }
+      if (url.pathname === "/_standin/permission") {
+        const b = JSON.parse(raw || "{}");
+        state.permissions.set(`${b.repo}:${b.user}`, b.permission);
+        return send(200, { ok: true });
+      }
+    }
+    const path = url.pathname.replace(/^\/api\/v3/, "");
+    const query = Object.fromEntries(url.searchParams);
+    let body: any = undefined;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return send(400, { message: "Problems parsing JSON" });
+    }
+    const record: RecordedRequest = { at: Date.now(), method: req.method ?? "GET", path, query, body, status: 0 };
+    requests.push(record);
+    const auth = req.headers.authorization ?? "";
+    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined;
+    for (const [method, pattern, handler] of routes) {
+      const m = method === req.method ? pattern.exec(path) : null;
+      if (!m) continue;
+      if (path.endsWith("/access_tokens") && opts.privateKey && opts.appId) {
+        const problem = verifyAppJwt(auth, opts.appId, opts.privateKey);
+        if (problem) {
+          result = { status: 401, body: { message: problem } };
+          break;
+        }
+      } else if (!/^(token|bearer) /i.test(auth)) {
+        result = { status: 401, body: { message: "Requires authentication" } };
+        break;
+      }
+      result = handler({ state, params: m.groups ?? {}, query, body: body ?? {}, baseUrl: `http://127.0.0.1:${port}`, installationToken: /^token ghs_/i.test(auth) });
+      break;
+    }
+    result ??= { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+    record.status = result.status;
+    send(result.status, result.body, result.headers);
+  });
+  server.listen(opts.port ?? 0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    get state() {
+      return state;
+    },
+    setPermission: (repo, user, permission) => state.permissions.set(`${repo}:${user}`, permission),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const standIn = await startGitHubStandIn({ port: Number(process.env.PORT ?? 0) });
+  console.log(`GitHub stand-in listening on ${standIn.url} (API under ${standIn.url}/api/v3)`);
+}
