@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import { createProbot } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
+import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
 import { buildJobDeps } from "./job-deps.js";
 import { createRedis } from "../adapters/redis/connection.js";
@@ -19,8 +20,8 @@ export interface Running {
 
 export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const env = parseEnv(rawEnv);
-  const probot = createProbot({ env: rawEnv, overrides: { logLevel: env.logLevel === "silent" ? "fatal" : env.logLevel } });
-  const log = probot.log.child({ name: "berth" });
+  const log = createLogger(env.logLevel);
+  const probot = createProbot({ env: rawEnv, overrides: { log } });
   const redis = createRedis(env.redisUrl);
   const closers: Array<() => Promise<unknown>> = [];
   let server: Server | undefined;

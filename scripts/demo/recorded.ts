@@ -37,3 +37,11 @@ export function describeRecorded(requests: RecordedRequest[]): string {
   }
   return out.join("\n");
 }
+
+/** Berth flushes the comment after the deployment status; wait until it has sent nothing for `quietMs`. */
+export async function waitForQuiet(github: GitHubStandIn, quietMs = 1500, timeoutMs = 30_000): Promise<void> {
+  await waitFor("Berth to finish reporting", () => {
+    const last = github.requests[github.requests.length - 1];
+    return !last || Date.now() - last.at >= quietMs ? true : undefined;
+  }, timeoutMs, 100);
+}

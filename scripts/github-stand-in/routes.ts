@@ -76,6 +76,17 @@ export const routes: Array<[string, RegExp, Handler]> = [
     if (!list) return notFound;
     const s = { id: c.state.nextId++, state: c.body.state, description: c.body.description ?? "", environment_url: c.body.environment_url ?? "", log_url: c.body.log_url ?? "", creator: BOT, created_at: now() };
     list.unshift(s);
+    // GitHub: a success status with auto_inactive (default true) marks earlier deployments of the same
+    // environment inactive.
+    if (c.body.state === "success" && c.body.auto_inactive !== false) {
+      const env = c.state.deployments.get(Number(c.params.id))?.environment;
+      for (const d of c.state.deployments.values()) {
+        const statuses = c.state.statuses.get(d.id)!;
+        if (d.id !== Number(c.params.id) && d.environment === env && statuses[0]?.state !== "inactive") {
+          statuses.unshift({ ...s, id: c.state.nextId++, state: "inactive", description: "auto_inactive", environment_url: "" });
+        }
+      }
+    }
     return { status: 201, body: s };
   }],
   ["GET", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments\/(?<id>\d+)\/statuses$/, (c) => {
