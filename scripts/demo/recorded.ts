@@ -39,9 +39,9 @@ export function describeRecorded(requests: RecordedRequest[]): string {
 }
 
 /** Berth flushes the comment after the deployment status; wait until it has sent nothing for `quietMs`. */
-export async function waitForQuiet(github: GitHubStandIn, quietMs = 1500, timeoutMs = 30_000): Promise<void> {
+export async function waitForQuiet(github: GitHubStandIn, from: number, quietMs = 1500, timeoutMs = 30_000): Promise<void> {
   await waitFor("Berth to finish reporting", () => {
     const last = github.requests[github.requests.length - 1];
-    return !last || Date.now() - last.at >= quietMs ? true : undefined;
+    return github.requests.length > from && last && Date.now() - last.at >= quietMs ? true : undefined;
   }, timeoutMs, 100);
 }

@@ -40,7 +40,7 @@ try {
   const opened = await send("pull_request", loadPayload("pull_request.opened", { number: PR, headSha: headA }));
   console.log(`webhook answered ${opened.status} in ${opened.ms.toFixed(0)} ms`);
   let final = await waitForFinalDeploymentStatus(github, mark, 240_000);
-  await waitForQuiet(github);
+  await waitForQuiet(github, mark);
   console.log(describeRecorded(github.requests.slice(mark)));
   if (final.state !== "success") throw new Error(`preview deploy ended ${final.state}: ${final.description}`);
   console.log(`preview URL ${final.environment_url} answers: ${await fetchText(final.environment_url!)}`);
@@ -50,7 +50,7 @@ try {
   mark = github.requests.length;
   await send("pull_request", loadPayload("pull_request.synchronize", { number: PR, headSha: headB }));
   final = await waitForFinalDeploymentStatus(github, mark, 240_000);
-  await waitForQuiet(github);
+  await waitForQuiet(github, mark);
   console.log(describeRecorded(github.requests.slice(mark)));
   const served = await fetchText(final.environment_url!);
   console.log(`preview URL ${final.environment_url} answers: ${served}`);
@@ -60,7 +60,7 @@ try {
   mark = github.requests.length;
   await send("pull_request", loadPayload("pull_request.closed", { number: PR, headSha: headB }));
   final = await waitForFinalDeploymentStatus(github, mark, 240_000, ["inactive"]);
-  await waitForQuiet(github);
+  await waitForQuiet(github, mark);
   console.log(describeRecorded(github.requests.slice(mark)));
   const left = swarmLeftovers();
   console.log(left ? `left on the Swarm: ${left}` : `stack ${STACK}: no service or network left on the Swarm`);
