@@ -46,7 +46,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
   }
   view.url = rendered.url;
-  await report.begin(view, true);
+  report.begin(view, true);
 
   const swarm = deps.swarmFor(config.ssh);
   const before = await swarm.stackServices(environment.stack);
@@ -114,7 +114,7 @@ async function failOnConfig(
   view.configProblems = problems;
   view.finishedAt = deps.clock.now();
   log.warn({ problems }, "invalid deploy config; nothing deployed");
-  await report.begin(view, false);
+  report.begin(view, false);
   await report.flush();
   return { outcome: "failed", reason: `invalid deploy config (${problems?.length ?? 0} problems)` };
 }

@@ -30,14 +30,25 @@ export class PreviewReport {
   private sentDeploymentState?: string;
   private sentCommentPhase?: string;
   private failure?: unknown;
+  private ready: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: PreviewReportDeps, private readonly jobId: string, repository: string) {
     const [owner, repo] = repository.split("/") as [string, string];
     this.repo = { owner, repo };
   }
 
-  /** Creates (or, on a retried job, finds again) the check run and the deployment; the view follows in the background. */
-  async begin(view: EnvironmentView, withDeployment: boolean): Promise<void> {
+  /**
+   * Creates (or, on a retried job, finds again) the check run and the deployment, without making the caller wait:
+   * GitHub's write throttling would otherwise delay the deploy itself by seconds. Updates queue behind it.
+   */
+  begin(view: EnvironmentView, withDeployment: boolean): void {
+    this.ready = this.createHandles(view, withDeployment).catch((err) => {
+      this.failure = err;
+    });
+    this.update(view);
+  }
+
+  private async createHandles(view: EnvironmentView, withDeployment: boolean): Promise<void> {
     this.handles = await this.deps.handles.get(this.jobId);
     if (this.handles.checkRunId === undefined) {
       const created = await this.deps.reporter.createCheckRun(this.repo, PREVIEW_CHECK_NAME, view.sha, checkRunState({ ...view, phase: "queued" }), this.jobId);
@@ -56,17 +67,17 @@ export class PreviewReport {
       this.handles = { ...this.handles, deploymentId: id };
       await this.deps.handles.merge(this.jobId, { deploymentId: id });
     }
-    this.update(view);
   }
 
   /** Queue the newest picture; returns at once. */
   update(view: EnvironmentView): void {
-    this.pending = { ...view, services: [...view.services], checkRunUrl: this.handles.checkRunUrl };
+    this.pending = { ...view, services: [...view.services] };
     this.sending ??= this.drain().finally(() => (this.sending = undefined));
   }
 
   /** Wait until the newest view reached GitHub; rethrows a reporting failure (GitHub 5xx → the job retries). */
   async flush(): Promise<void> {
+    await this.ready;
     while (this.sending) await this.sending;
     if (this.failure) {
       const err = this.failure;
@@ -89,6 +100,8 @@ export class PreviewReport {
   }
 
   private async drain(): Promise<void> {
+    await this.ready;
+    if (this.failure) return;
     while (this.pending) {
       const view = this.pending;
       this.pending = undefined;
@@ -102,6 +115,7 @@ export class PreviewReport {
   }
 
   private async send(view: EnvironmentView): Promise<void> {
+    view = { ...view, checkRunUrl: this.handles.checkRunUrl };
     if (this.handles.checkRunId !== undefined) await this.deps.reporter.updateCheckRun(this.repo, this.handles.checkRunId, checkRunState(view));
     if (this.handles.deploymentId !== undefined) {
       const status = deploymentStatus(view);

@@ -24,7 +24,7 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
   try {
     const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(data.installationId), log }, jobId, data.repository);
     if (data.kind === "deploy-preview") {
-      await report.begin(view, false);
+      report.begin(view, false);
       await report.flush();
     } else {
       await report.sendComment(view);
