@@ -41,10 +41,16 @@ export async function startBerth(opts: {
   privateKey?: string;
   logLevel?: string;
   echo?: boolean;
+  /** app/main/start.ts (server + worker, default), start-server.ts or start-worker.ts */
+  entry?: "start.ts" | "start-server.ts" | "start-worker.ts";
+  /** Share these with another process to make a server/worker pair. */
+  webhookSecret?: string;
+  queuePrefix?: string;
 }): Promise<BerthProcess> {
   const port = await freePort();
-  const webhookSecret = randomBytes(16).toString("hex");
-  const queuePrefix = `berth-e2e-${randomBytes(4).toString("hex")}`;
+  const entry = opts.entry ?? "start.ts";
+  const webhookSecret = opts.webhookSecret ?? randomBytes(16).toString("hex");
+  const queuePrefix = opts.queuePrefix ?? `berth-e2e-${randomBytes(4).toString("hex")}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/root",
@@ -63,7 +69,7 @@ export async function startBerth(opts: {
     BERTH_TEMPLATES_DIR: resolve(REPO_ROOT, "templates"),
     ...opts.extraEnv,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, "app/main/start.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, "app/main", entry)], {
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -77,7 +83,13 @@ export async function startBerth(opts: {
   child.stderr!.on("data", collect);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  for (;;) {
+  // A worker has no HTTP server: it is up once it says so.
+  while (entry === "start-worker.ts" && !out.includes("worker started")) {
+    if (child.exitCode !== null) throw new Error(`Berth worker exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`Berth worker did not start within 30 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (; entry !== "start-worker.ts"; ) {
     if (child.exitCode !== null) throw new Error(`Berth exited with ${child.exitCode} before listening:\n${out}`);
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });

@@ -86,6 +86,12 @@ afterAll(async () => {
 });
 
 describe("preview lifecycle through the real bot process", () => {
+  it("answers /healthz with Redis's state", async () => {
+    const res = await fetch(`${berth.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, redis: { ok: true } });
+  });
+
   it("refuses unsigned and wrongly signed webhooks with 4xx and enqueues nothing", async () => {
     const mark = github.requests.length;
     const payload = loadPayload("pull_request.opened", { number: PR, headSha: sha() });
@@ -181,6 +187,21 @@ describe("preview lifecycle through the real bot process", () => {
     for (const d of pr123) expect(github.state.statuses.get(d.id)![0].state).toBe("inactive");
     const comment = [...github.state.comments.values()].find((c) => c.issue === PR)!;
     expect(comment.body).toMatch(/Preview torn down\*\* \(PR merged\)/);
+  });
+
+  it("reopened → deployed again; closed again → gone", async () => {
+    const head = sha();
+    let mark = github.requests.length;
+    await send("pull_request", loadPayload("pull_request.reopened", { number: PR, headSha: head }));
+    expect(await waitForFinalDeploymentStatus(github, mark, 180_000)).toMatchObject({ state: "success" });
+    expect((await (await fetch(url)).text()).trim()).toBe(`berth-test-web sha=${head}`);
+    await waitForQuiet(github, mark);
+    mark = github.requests.length;
+    await send("pull_request", loadPayload("pull_request.closed", { number: PR, headSha: head }));
+    await waitForFinalDeploymentStatus(github, mark, 180_000, ["inactive"]);
+    await waitForQuiet(github, mark);
+    expect(docker("service", "ls", "-q", "--filter", stackLabel(STACK))).toBe("");
+    expect([...github.state.comments.values()].filter((c) => c.issue === PR)).toHaveLength(1);
   });
 
   it("invalid config → a failing check run listing file:line:col, nothing deployed", async () => {
