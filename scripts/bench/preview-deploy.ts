@@ -36,7 +36,7 @@ async function removeAndWait(stack: string): Promise<void> {
   await waitFor(`${stack} gone`, () => (execFileSync("docker", ["network", "ls", "-q", "--filter", label(stack)]).toString().trim() ? undefined : true), 120_000, 500);
 }
 
-const infra = await readInfraEnv();
+const infra = readInfraEnv();
 const parsed = parseDeployConfig("deploy-configs/shop.yml", readFileSync("deploy-configs/shop.yml", "utf8"), infra);
 if (!parsed.config) throw new Error(`deploy-configs/shop.yml: ${JSON.stringify(parsed.problems)}`);
 const environment = previewEnvironment("shop", PR);

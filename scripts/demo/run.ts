@@ -25,7 +25,7 @@ function swarmLeftovers(): string {
   return [services && `services: ${services}`, networks && `networks: ${networks}`].filter(Boolean).join("; ");
 }
 
-const infraEnv = await readInfraEnv();
+const infraEnv = readInfraEnv();
 const privateKey = testAppKey();
 const github = await startGitHubStandIn({ port: 0, appId: 4242, privateKey });
 const berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv, privateKey, appId: 4242, logLevel: "warn" });

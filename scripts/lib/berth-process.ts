@@ -121,13 +121,4 @@ export async function startBerth(opts: {
   };
 }
 
-/** KEY=VALUE lines written by scripts/infra/up.sh. */
-export async function readInfraEnv(path = process.env.BERTH_INFRA_ENV ?? "/var/lib/berth-dev/env"): Promise<Record<string, string>> {
-  const { readFile } = await import("node:fs/promises");
-  const out: Record<string, string> = {};
-  for (const line of (await readFile(path, "utf8")).split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
+export { readInfraEnv } from "./infra-env.js";

@@ -1,18 +1,8 @@
 // Coordinates of the local infrastructure (scripts/infra/up.sh writes them to /var/lib/berth-dev/env).
-import { existsSync, readFileSync } from "node:fs";
 import type { SshTarget } from "../../app/core/config/types.js";
 
-export const INFRA_ENV_FILE = process.env.BERTH_INFRA_ENV ?? "/var/lib/berth-dev/env";
-
-export function infraEnv(): Record<string, string> {
-  if (!existsSync(INFRA_ENV_FILE)) throw new Error(`${INFRA_ENV_FILE} is missing: run 'bash scripts/infra/up.sh' first`);
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(INFRA_ENV_FILE, "utf8").split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
+export { INFRA_ENV_FILE, readInfraEnv as infraEnv } from "../../scripts/lib/infra-env.js";
+import { readInfraEnv as infraEnv } from "../../scripts/lib/infra-env.js";
 
 export function sshTarget(): SshTarget {
   const env = infraEnv();
