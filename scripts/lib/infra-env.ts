@@ -7,7 +7,7 @@ export function parseEnvLines(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split("\n")) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
+    if (m) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, "$1"); // up.sh quotes values so the file can be sourced by a shell
   }
   return out;
 }
