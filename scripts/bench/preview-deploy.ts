@@ -8,6 +8,7 @@ import { startGitHubStandIn } from "../github-stand-in/index.js";
 import { readInfraEnv, startBerth, testAppKey } from "../lib/berth-process.js";
 import { sendWebhook } from "../lib/webhook-sender.js";
 import { waitFor } from "../lib/wait-for.js";
+import { deletePrefix } from "../lib/redis-prefix.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../demo/recorded.js";
 import { loadPayload } from "../../test/fixtures/webhooks/index.js";
 import { parseDeployConfig } from "../../app/core/config/index.js";
@@ -83,6 +84,7 @@ try {
   await berth.stop();
   await github.close();
   await removeAndWait(environment.stack);
+  await deletePrefix(infra.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
 }
 
 const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;

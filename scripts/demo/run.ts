@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { startGitHubStandIn } from "../github-stand-in/index.js";
 import { readInfraEnv, startBerth, testAppKey } from "../lib/berth-process.js";
 import { sendWebhook } from "../lib/webhook-sender.js";
+import { deletePrefix } from "../lib/redis-prefix.js";
 import { loadPayload } from "../../test/fixtures/webhooks/index.js";
 import { describeRecorded, waitForFinalDeploymentStatus, waitForQuiet } from "./recorded.js";
 
@@ -74,7 +75,6 @@ try {
   await github.close();
   // Leave nothing behind even when a step failed: the stack and this run's Redis keys.
   if (swarmLeftovers()) execFileSync("docker", ["stack", "rm", STACK]);
-  const keys = execFileSync("redis-cli", ["-u", infraEnv.REDIS_URL ?? "redis://127.0.0.1:6379", "--scan", "--pattern", `${berth.queuePrefix}:*`]).toString().split("\n").filter(Boolean);
-  if (keys.length > 0) execFileSync("redis-cli", ["-u", infraEnv.REDIS_URL ?? "redis://127.0.0.1:6379", "del", ...keys]);
+  await deletePrefix(infraEnv.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
 }
 process.exit(failed ? 1 : 0);

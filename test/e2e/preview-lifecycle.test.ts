@@ -13,6 +13,7 @@ import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/r
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { infraEnv } from "../helpers/infra.js";
 import { testRedis } from "../helpers/redis.js";
+import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 
 const PR = 123;
 const STACK = `shop-pr-${PR}`;
@@ -74,14 +75,7 @@ afterAll(async () => {
   for (const stack of [STACK, `crashy-pr-${CRASHY_PR}`]) {
     if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
   }
-  const r = testRedis();
-  let cursor = "0";
-  do {
-    const [next, found] = await r.redis.scan(cursor, "MATCH", `${berth.queuePrefix}:*`, "COUNT", 500);
-    cursor = next;
-    if (found.length) await r.redis.del(...found);
-  } while (cursor !== "0");
-  await r.cleanup();
+  await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(configDir, { recursive: true, force: true });
 });
 

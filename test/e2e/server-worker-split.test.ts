@@ -10,6 +10,7 @@ import { waitFor } from "../../scripts/lib/wait-for.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { infraEnv } from "../helpers/infra.js";
 import { testRedis } from "../helpers/redis.js";
+import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 
 const PR = 125;
 const STACK = `shop-pr-${PR}`;
@@ -30,10 +31,7 @@ afterAll(async () => {
   await worker?.stop();
   await github?.close();
   if (execFileSync("docker", ["service", "ls", "-q", "--filter", label]).toString().trim()) execFileSync("docker", ["stack", "rm", STACK]);
-  const r = testRedis();
-  const keys = await r.redis.keys(`${server.queuePrefix}:*`);
-  if (keys.length) await r.redis.del(...keys);
-  await r.cleanup();
+  await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", server.queuePrefix);
 });
 
 describe("server and worker as separate processes", () => {
