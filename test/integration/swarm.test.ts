@@ -75,8 +75,16 @@ describe("Swarm over SSH (real Swarm)", () => {
   });
 
   it("removes the stack with its network and volumes, and removing again succeeds", async () => {
+    // A template with a named volume: teardown must remove it too (stack rm leaves volumes behind).
+    const withVolume = template.replace("    stop_grace_period: 10s", "    stop_grace_period: 10s\n    volumes:\n      - data:/data") + "\nvolumes:\n  data: {}\n";
+    const rendered = renderStack({ config: config(infraEnv().BERTH_TEST_IMAGE!), templateFile: "web-service.yml", templateText: withVolume, environment: env, sha: sha() });
+    expect(rendered.yaml).toContain("berth.environment: pr-");
+    const since = Date.now();
+    await swarm.deployStack(env.stack, rendered.yaml);
+    expect((await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 3 })).ok).toBe(true);
+    expect(execFileSync("docker", ["volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${env.stack}`]).toString().trim()).toBe(`${env.stack}_data`);
     const result = await swarm.removeStack(env.stack, { deadline: Date.now() + 120_000 });
-    expect(result.removedVolumes).toEqual([]);
+    expect(result.removedVolumes).toEqual([`${env.stack}_data`]);
     const label = `label=com.docker.stack.namespace=${env.stack}`;
     for (const kind of [["service", "ls"], ["network", "ls"], ["volume", "ls"]]) {
       expect(execFileSync("docker", [...kind, "-q", "--filter", label]).toString().trim()).toBe("");

@@ -16,15 +16,22 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
     return result.stdout;
   }
   const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
-  const json = async <T>(what: string, argv: string[]): Promise<T[]> => JSON.parse(await run(what, argv)) as T[];
+
+  // Swarm prunes task history (and a stack rm removes services) at any moment, so an object listed a moment ago may
+  // be gone: docker inspect then exits 1 but still prints the ones it found. Only vanished objects are tolerated.
+  async function inspectListed<T>(what: string, argv: string[]): Promise<T[]> {
+    const result = await pool.exec(target, argv, { timeoutMs: 60_000 });
+    const onlyVanished = result.stderr.split("\n").filter(Boolean).every((l) => /No such (object|service)/i.test(l));
+    if (result.code !== 0 && !onlyVanished) throw dockerFailure(what, result);
+    return JSON.parse(result.stdout.trim() || "[]") as T[];
+  }
 
   async function snapshot(stack: string): Promise<{ services: RawService[]; tasks: RawTask[] }> {
     const serviceIds = lines(await run("docker service ls", dockerArgs.stackServiceIds(stack)));
     if (serviceIds.length === 0) return { services: [], tasks: [] };
-    const services = await json<RawService>("docker service inspect", dockerArgs.serviceInspect(serviceIds));
+    const services = await inspectListed<RawService>("docker service inspect", dockerArgs.serviceInspect(serviceIds));
     const taskIds = lines(await run("docker service ps", dockerArgs.serviceTaskIds(serviceIds)));
-    const tasks = taskIds.length ? await json<RawTask>("docker inspect tasks", dockerArgs.inspect(taskIds)) : [];
-    return { services, tasks };
+    return { services, tasks: taskIds.length ? await inspectListed<RawTask>("docker inspect tasks", dockerArgs.inspect(taskIds)) : [] };
   }
 
   async function waitUntil(what: string, deadline: number, done: () => Promise<boolean>): Promise<void> {
