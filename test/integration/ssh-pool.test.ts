@@ -2,7 +2,7 @@
 // hostile arguments arriving as single argv entries.
 import { afterAll, describe, expect, it } from "vitest";
 import { createSshPool } from "../../app/adapters/ssh/pool.js";
-import { HostKeyMismatchError } from "../../app/errors.js";
+import { HostKeyMismatchError, TransientError } from "../../app/errors.js";
 import { sshTarget } from "../helpers/infra.js";
 
 const pool = createSshPool();
@@ -37,6 +37,14 @@ describe("SSH pool (real sshd)", () => {
     expect(r.stdout.split("\n").slice(0, -1)).toEqual(hostile);
     const check = await pool.exec(sshTarget(), ["test", "-e", "/tmp/berth-pwned"]);
     expect(check.code).toBe(1);
+  });
+
+  it("an unreachable manager is a transient error (the queue retries it)", async () => {
+    const other = createSshPool({ connectTimeoutMs: 2000 });
+    const err = await other.exec({ ...sshTarget(), port: 1 }, ["true"]).catch((e) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.message).toMatch(/ECONNREFUSED/);
+    await other.closeAll();
   });
 
   it("refuses newlines in arguments", async () => {
