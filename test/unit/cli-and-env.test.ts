@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync, copyFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync, copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../../app/main/cli.js";
@@ -11,6 +11,14 @@ const vars = {
   BERTH_SSH_HOST_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtAlH1ADexkKR/zhYzPmRqom2ZyAaXHlWWFCEMPLRsV",
 };
 
+const made: string[] = [];
+const tempDir = () => {
+  const dir = tempDir();
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 async function run(args: string[], env: Record<string, string | undefined> = vars) {
   const out: string[] = [];
   const err: string[] = [];
@@ -21,7 +29,7 @@ async function run(args: string[], env: Record<string, string | undefined> = var
 describe("berth CLI", () => {
   it("validate: ok for the shipped config, file:line:col and exit 1 for a broken one", async () => {
     expect(await run(["validate"])).toMatchObject({ code: 0, out: "ok  deploy-configs/shop.yml (acme/shop)" });
-    const dir = mkdtempSync(join(tmpdir(), "berth-cli-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "bad.yml"), "repository: acme/bad\napp: Bad_App\n");
     const r = await run(["validate", "--config-dir", dir]);
     expect(r.code).toBe(1);
@@ -39,7 +47,7 @@ describe("berth CLI", () => {
   });
 
   it("render: a config whose env variables are missing says which", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "berth-cli-"));
+    const dir = tempDir();
     copyFileSync("deploy-configs/shop.yml", join(dir, "shop.yml"));
     const r = await run(["render", "acme/shop", "--pr", "5", "--sha", "a".repeat(40), "--config-dir", dir], {});
     expect(r.code).toBe(1);
