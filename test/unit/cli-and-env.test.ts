@@ -13,7 +13,7 @@ const vars = {
 
 const made: string[] = [];
 const tempDir = () => {
-  const dir = tempDir();
+  const dir = mkdtempSync(join(tmpdir(), "berth-cli-"));
   made.push(dir);
   return dir;
 };
