@@ -34,7 +34,3 @@ export class HostKeyMismatchError extends FinalError {
     this.name = "HostKeyMismatchError";
   }
 }
-
-export function isRetryable(err: unknown): boolean {
-  return !(err instanceof FinalError);
-}
