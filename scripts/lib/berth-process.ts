@@ -74,6 +74,10 @@ export async function startBerth(opts: {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // If the test or script that started Berth dies without stopping it, Berth must not live on.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
   let out = "";
   const collect = (chunk: Buffer) => {
     out += chunk.toString();
