@@ -6,6 +6,8 @@ import type { GitHubReporter } from "../ports/github-reporter.js";
 import type { HttpProbe } from "../ports/http-probe.js";
 import type { ReportHandleStore } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
+import type { ApprovalStore } from "../ports/approvals.js";
+import type { Enqueue } from "../events/enqueue.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -14,6 +16,9 @@ export interface JobDeps {
   reporterFor(installationId: number): Promise<GitHubReporter>;
   probe: HttpProbe;
   handles: ReportHandleStore;
+  approvals: ApprovalStore;
+  /** Jobs may queue follow-up jobs (a /redeploy queues a deploy); same queue, same dedupe. */
+  enqueue: Enqueue;
   clock: Clock;
   log: Logger;
   webBaseUrl: string;

@@ -9,24 +9,96 @@ interface JobBase {
   receivedAt: number; // ms epoch when the webhook arrived: orders jobs of one environment
 }
 
+/** Why a preview was removed; shown in the sticky comment. */
+export type TeardownReason = "closed" | "merged" | "destroyed" | "expired" | "evicted";
+
 export interface DeployPreviewJob extends JobBase {
   kind: "deploy-preview";
   pr: number;
   sha: string;
+  /**
+   * False when the PR comes from a fork or from an author who is not OWNER/MEMBER/COLLABORATOR: such code waits
+   * for an /approve of this SHA. Absent on jobs enqueued before the field existed: treated as trusted.
+   */
+  trusted?: boolean;
+  /** Author association GitHub sent (OWNER, MEMBER, CONTRIBUTOR, …), for the "waiting for approval" message. */
+  authorAssociation?: string;
+  /** What caused the deploy: a PR event (default), /redeploy, /scale, /approve. */
+  trigger?: "pull_request" | "redeploy" | "scale" | "approve";
 }
 
 export interface TeardownPreviewJob extends JobBase {
   kind: "teardown-preview";
   pr: number;
   sha: string;
-  reason: "closed" | "merged";
+  reason: TeardownReason;
 }
 
-export type JobData = DeployPreviewJob | TeardownPreviewJob;
+/** A slash command from a PR comment (issue_comment.created on a pull request). The job authorizes and runs it. */
+export interface CommandJob extends JobBase {
+  kind: "command";
+  pr: number;
+  commentId: number;
+  /** The comment's body, bounded; parsed again by the pure parser inside the job. */
+  body: string;
+  /** author_association of the comment's author, as sent. */
+  authorAssociation: string;
+}
 
-/** The serialisation key: at most one job per environment runs at a time, and the newest one wins. */
+/** Branch GitOps: a staging or production deploy of one commit. */
+export interface DeployEnvironmentJob extends JobBase {
+  kind: "deploy-environment";
+  environment: "staging" | "production";
+  sha: string;
+  /** The ref that caused it: "refs/heads/main", "refs/tags/v1.0.0", or "" for a command. */
+  ref: string;
+  trigger: "push" | "release" | "tag" | "ci" | "command" | "rollback";
+  /** A merged PR whose preview comment gets "deployed to staging at <url>". */
+  pr?: number;
+  /** Rollback: redeploy this recorded release instead of rendering the commit anew. */
+  releaseId?: string;
+}
+
+/** Periodic: tear down previews idle past their TTL. Not tied to one repository. */
+export interface SweepPreviewsJob {
+  kind: "sweep-previews";
+  deliveryId: string;
+  receivedAt: number;
+  repository: string; // "*" for every configured repository
+  installationId: number; // 0: resolved per repository
+  sender: string;
+}
+
+export type JobData = DeployPreviewJob | TeardownPreviewJob | CommandJob | DeployEnvironmentJob | SweepPreviewsJob;
+
+/** GitHub environment name a job acts on: "pr-123", "staging", "production"; "*sweep*" for the sweeper. */
+export function environmentOf(data: JobData): string {
+  switch (data.kind) {
+    case "deploy-environment":
+      return data.environment;
+    case "sweep-previews":
+      return "*sweep*";
+    default:
+      return `pr-${data.pr}`;
+  }
+}
+
+/** The serialisation key: at most one job per environment runs at a time. */
 export function environmentKey(data: JobData): string {
-  return `${data.repository.toLowerCase()}#pr-${data.pr}`;
+  return `${data.repository.toLowerCase()}#${environmentOf(data)}`;
+}
+
+/**
+ * Jobs that replace the environment's state wholesale: the newest one wins and a queued older one is dropped.
+ * Commands do not supersede and are not superseded: a /scale queued behind a push must still be persisted.
+ */
+export function supersedes(data: JobData): boolean {
+  return data.kind === "deploy-preview" || data.kind === "teardown-preview" || data.kind === "deploy-environment";
+}
+
+/** A commit a job is about, for the lock holder details. */
+export function shaOf(data: JobData): string {
+  return "sha" in data ? data.sha : "";
 }
 
 export type JobResult =
@@ -34,4 +106,6 @@ export type JobResult =
   | { outcome: "failed"; reason: string }
   | { outcome: "torn-down"; durationMs: number }
   | { outcome: "superseded"; by: string }
-  | { outcome: "skipped"; reason: string };
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "waiting"; reason: string }
+  | { outcome: "done"; detail: string };

@@ -6,6 +6,10 @@ import type { EnvironmentView } from "../core/report/view-model.js";
 import { PreviewReport } from "./preview-report.js";
 
 export async function reportJobFailure(data: JobData, jobId: string, err: Error, deps: JobDeps): Promise<void> {
+  if (data.kind !== "deploy-preview" && data.kind !== "teardown-preview") {
+    deps.log.error({ job: jobId, kind: data.kind, repository: data.repository, err: err.message }, "job gave up after retries");
+    return;
+  }
   const log = deps.log.child({ job: jobId, repository: data.repository, pr: data.pr });
   const entry = await deps.configs.forRepository(data.repository).catch(() => undefined);
   const view: EnvironmentView = {

@@ -26,15 +26,17 @@ export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: 
   const closers: Array<() => Promise<unknown>> = [];
   let server: Server | undefined;
 
+  // Both roles produce jobs: the server from webhooks, the worker for follow-ups (a /redeploy queues a deploy).
+  const queue = createDeployQueue({ connection: redis, prefix: env.queuePrefix });
+  const enqueue = (d: Parameters<typeof queue.enqueue>[0]) => queue.enqueue(d);
   if (roles.server) {
-    const queue = createDeployQueue({ connection: redis, prefix: env.queuePrefix });
-    server = await startServer({ probot, enqueue: (d) => queue.enqueue(d), redis, port: env.port, host: env.host });
+    server = await startServer({ probot, enqueue, redis, port: env.port, host: env.host });
     const address = server.address();
     log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");
-    closers.push(() => new Promise((r) => server!.close(() => r(undefined))), () => queue.close());
+    closers.push(() => new Promise((r) => server!.close(() => r(undefined))));
   }
   if (roles.worker) {
-    const { deps, close } = buildJobDeps({ env, probot, redis, log });
+    const { deps, close } = buildJobDeps({ env, probot, redis, log, enqueue });
     const worker = startDeployWorker({
       connection: redis,
       prefix: env.queuePrefix,
@@ -46,6 +48,7 @@ export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: 
     log.info({ concurrency: env.workerConcurrency }, "worker started");
     closers.push(() => worker.close(), close);
   }
+  closers.push(() => queue.close());
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -10,12 +10,14 @@ import { systemClock } from "../ports/clock.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 import { createHttpProbe } from "../adapters/http-probe.js";
 import { createReportHandleStore } from "../adapters/redis/report-handles.js";
+import { createApprovalStore } from "../adapters/redis/approvals.js";
+import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
 
-export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger }): { deps: JobDeps; close: () => Promise<void> } {
-  const { env, probot, redis, log } = args;
+export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger; enqueue: Enqueue }): { deps: JobDeps; close: () => Promise<void> } {
+  const { env, probot, redis, log, enqueue } = args;
   const pool = createSshPool({ log });
   const swarms = new Map<string, SwarmPort>();
   const deps: JobDeps = {
@@ -31,6 +33,8 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     reporterFor: async (installationId) => createGitHubReporter(await probot.auth(installationId)),
     probe: createHttpProbe(systemClock),
     handles: createReportHandleStore(redis, env.queuePrefix),
+    approvals: createApprovalStore(redis, env.queuePrefix),
+    enqueue,
     clock: systemClock,
     log,
     webBaseUrl: env.githubWebUrl,

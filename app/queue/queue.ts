@@ -2,7 +2,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { JobData } from "../jobs/job-data.js";
-import { environmentKey } from "../jobs/job-data.js";
+import { environmentKey, supersedes } from "../jobs/job-data.js";
 import { QUEUE_NAME, jobIdFor } from "./keys.js";
 import { recordLatest } from "./latest-job.js";
 
@@ -23,7 +23,7 @@ export function createDeployQueue(opts: { connection: Redis; prefix: string }) {
       if (await queue.getJob(jobId)) return { jobId, duplicate: true };
       // BullMQ ignores an add whose jobId exists, so two racing handlers still make one job.
       await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId });
-      await recordLatest(opts.connection, opts.prefix, environmentKey(data), jobId, data.receivedAt);
+      if (supersedes(data)) await recordLatest(opts.connection, opts.prefix, environmentKey(data), jobId, data.receivedAt);
       return { jobId, duplicate: false };
     },
     close: () => queue.close(),

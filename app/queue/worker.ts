@@ -6,7 +6,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobData, JobResult } from "../jobs/job-data.js";
-import { environmentKey } from "../jobs/job-data.js";
+import { environmentKey, shaOf, supersedes } from "../jobs/job-data.js";
 import { FinalError, TransientError } from "../errors.js";
 import { QUEUE_NAME } from "./keys.js";
 import { latestJob } from "./latest-job.js";
@@ -42,12 +42,12 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
   const process = async (job: Job<JobData, JobResult>, token?: string): Promise<JobResult> => {
     const data = job.data;
     const envKey = environmentKey(data);
-    const latest = await latestJob(opts.connection, opts.prefix, envKey);
+    const latest = supersedes(data) ? await latestJob(opts.connection, opts.prefix, envKey) : undefined;
     if (latest && latest.jobId !== job.id && latest.receivedAt > data.receivedAt) {
       opts.logger?.info({ job: job.id, by: latest.jobId, envKey }, "superseded by a newer job for this environment");
       return { outcome: "superseded", by: latest.jobId };
     }
-    const lockToken = await lock.acquire(envKey, { jobId: job.id!, sha: data.sha, kind: data.kind }, lockTtlMs);
+    const lockToken = await lock.acquire(envKey, { jobId: job.id!, sha: shaOf(data), kind: data.kind }, lockTtlMs);
     if (!lockToken) {
       await job.moveToDelayed(Date.now() + busyRetryMs, token);
       throw new DelayedError();

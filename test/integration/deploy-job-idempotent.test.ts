@@ -12,6 +12,7 @@ import { createGitHubReporter } from "../../app/adapters/github/octokit-reporter
 import { createFileConfigSource } from "../../app/adapters/config/file-config-source.js";
 import { createHttpProbe } from "../../app/adapters/http-probe.js";
 import { createReportHandleStore } from "../../app/adapters/redis/report-handles.js";
+import { createApprovalStore } from "../../app/adapters/redis/approvals.js";
 import { systemClock } from "../../app/ports/clock.js";
 import { deployPreview } from "../../app/jobs/deploy-preview.js";
 import { teardownPreview } from "../../app/jobs/teardown-preview.js";
@@ -34,6 +35,10 @@ beforeAll(async () => {
     reporterFor: async () => createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
     probe: createHttpProbe(systemClock),
     handles: createReportHandleStore(r.redis, r.prefix),
+    approvals: createApprovalStore(r.redis, r.prefix),
+    enqueue: async () => {
+      throw new Error("this test enqueues nothing");
+    },
     clock: systemClock,
     log: pino({ level: "silent" }),
     webBaseUrl: "https://github.com",

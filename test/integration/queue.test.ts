@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createDeployQueue } from "../../app/queue/queue.js";
 import { startDeployWorker } from "../../app/queue/worker.js";
 import { createEnvironmentLock } from "../../app/queue/environment-lock.js";
-import type { DeployPreviewJob, JobData, JobResult } from "../../app/jobs/job-data.js";
+import { shaOf, type DeployPreviewJob, type JobData, type JobResult } from "../../app/jobs/job-data.js";
 import { FinalError, TransientError } from "../../app/errors.js";
 import { testRedis } from "../helpers/redis.js";
 import { waitFor } from "../../scripts/lib/wait-for.js";
@@ -64,7 +64,7 @@ describe("deploy queue on real Redis", () => {
     const handler = async (d: JobData): Promise<JobResult> => {
       const start = Date.now();
       await new Promise((res) => setTimeout(res, 300));
-      spans.push([start, Date.now(), d.sha]);
+      spans.push([start, Date.now(), shaOf(d)]);
       return { outcome: "deployed", url: "u", durationMs: 1 };
     };
     worker(r, handler);
@@ -84,7 +84,7 @@ describe("deploy queue on real Redis", () => {
     const held = await lock.acquire("acme/shop#pr-7", { jobId: "someone", sha: "x", kind: "deploy-preview" }, 60_000);
     const ran: string[] = [];
     worker(r, async (d) => {
-      ran.push(d.sha);
+      ran.push(shaOf(d));
       return { outcome: "deployed", url: "u", durationMs: 1 };
     });
     const t = Date.now();
