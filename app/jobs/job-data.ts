@@ -45,7 +45,14 @@ export interface CommandJob extends JobBase {
   authorAssociation: string;
 }
 
-/** Branch GitOps: a staging or production deploy of one commit. */
+/**
+ * Branch GitOps: a staging or production deploy of one commit.
+ * - push to the default branch → staging, sha = the pushed head; a release / matching tag → production.
+ * - `/deploy staging` on a PR → sha = the PR head; `/deploy production` → sha "" = promote what staging runs now
+ *   (or release a production deploy that waits for an admin's approval).
+ * - `/rollback [staging|production] [sha]` → trigger "rollback", sha = the release to restore, "" = the one before
+ *   the current release.
+ */
 export interface DeployEnvironmentJob extends JobBase {
   kind: "deploy-environment";
   environment: "staging" | "production";
