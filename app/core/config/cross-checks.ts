@@ -4,6 +4,7 @@ import type { SchemaMessage } from "./schema-messages.js";
 import { pointerFrom } from "./yaml-positions.js";
 import { SWARM_NAME_MAX } from "../swarm-names.js";
 import { KNOWN_VARIABLES, unknownVariables } from "../render/variables.js";
+import { secretProblems } from "./secret-checks.js";
 
 /** The longest preview stack suffix we plan for: PR numbers up to 99999. */
 export const LONGEST_PREVIEW_SUFFIX = "-pr-99999";
@@ -49,6 +50,7 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
     }
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));
   }
+  out.push(...secretProblems(config));
   return out;
 }
 

@@ -31,6 +31,8 @@ export interface ServiceConfig {
   public: boolean;
   env: Record<string, string>;
   resources: { limits: ResourceSpec; reservations: ResourceSpec };
+  /** Names of top-level secrets mounted at /run/secrets/<name>. */
+  secrets?: string[];
 }
 
 export interface RoutingConfig {
@@ -46,13 +48,44 @@ export interface RoutingConfig {
   traefik: { entrypoint: string; certResolver?: string; network?: string };
 }
 
+// Fields added with preview policies are optional in the type (the schema always fills their defaults) so that
+// configs built in code before they existed still type-check; readers apply the documented default.
 export interface PreviewConfig {
   enabled: boolean;
   /** Deadline for "all tasks running the new spec" + URL answering. */
   healthTimeoutSeconds: number;
   /** A deploy fails early once this many tasks of the new spec have failed. */
   maxFailedTasks: number;
+  /** Idle time (no push, no command) after which the sweeper tears the preview down. */
+  ttlSeconds?: number;
+  /** Live previews per repository; 0 = no cap. */
+  maxLive?: number;
+  /** At the cap: refuse the new preview, or evict the least recently active one. */
+  onCap?: "refuse" | "evict-lru";
+  /** Whether <stack>_berth is attachable for standalone containers. */
+  attachableNetwork?: boolean;
 }
+
+/** Sums over an environment's tasks (limit/reservation × replicas); undefined = not limited. */
+export interface QuotaSpec {
+  cpus?: number;
+  memory?: string;
+  reservedCpus?: number;
+  reservedMemory?: string;
+  maxReplicas?: number;
+  maxTotalReplicas?: number;
+}
+
+export interface QuotasConfig {
+  preview?: QuotaSpec;
+  staging?: QuotaSpec;
+  production?: QuotaSpec;
+  /** All live environments of the repository together. */
+  repository?: QuotaSpec;
+}
+
+/** Where a secret's value comes from: the bot's environment or a file on the bot's machine. Exactly one. */
+export type SecretSource = { env: string; file?: undefined } | { file: string; env?: undefined };
 
 export interface DeployConfig {
   /** Path of the file it came from, for messages. */
@@ -64,6 +97,9 @@ export interface DeployConfig {
   routing: RoutingConfig;
   preview: PreviewConfig;
   services: Record<string, ServiceConfig>;
+  /** Optional in the type (the schema fills {}), so configs built in code stay valid. */
+  quotas?: QuotasConfig;
+  secrets?: Record<string, SecretSource>;
 }
 
 /** A problem found in a config file, pointing at the place to fix. */

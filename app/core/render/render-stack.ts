@@ -16,6 +16,10 @@ import { traefikLabels, validateTraefikLabels } from "./traefik-labels.js";
 import { substituteVariables } from "./variables.js";
 import { variablesFor } from "./environment-variables.js";
 import { clampReplicas } from "./replicas.js";
+import { checkQuotas } from "./quota-check.js";
+import { refLabel } from "../policy/ref-label.js";
+import { secretsSpec } from "./secrets-spec.js";
+import type { Usage } from "../policy/quotas.js";
 
 export interface RenderInput {
   config: DeployConfig;
@@ -26,6 +30,12 @@ export interface RenderInput {
   sha: string;
   /** Replica counts persisted by /scale, per service; clamped to the service's maxReplicas. */
   replicas?: Record<string, number>;
+  /** What the repository's other live environments use, for the repository quota (absent: not checked). */
+  otherUsage?: Usage;
+  /** Config secret name → Swarm secret name (content-hashed, created beforehand). Absent: the stack gets none. */
+  secrets?: Record<string, string>;
+  /** The PR's head branch, shown as the sanitised label berth.ref (never used to name anything). */
+  ref?: string;
 }
 
 export interface RenderedStack {
@@ -84,6 +94,8 @@ export function renderStack(input: RenderInput): RenderedStack {
     return r.text;
   };
   const replicas = clampReplicas(config, input.replicas);
+  checkQuotas(config, environment, replicas, input.otherUsage);
+  const secrets = secretsSpec(config, input.secrets);
   const berthLabels = { "berth.repository": config.repository, "berth.environment": environment.name, "berth.app": config.app };
   const traefikNetwork = config.routing.traefik.network ?? DEFAULT_TRAEFIK_NETWORK;
   const routed = config.routing.mode === "traefik";
@@ -112,12 +124,13 @@ export function renderStack(input: RenderInput): RenderedStack {
       env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, `env/${k}`)])),
       replicas: replicas[name],
       sha,
-      labels: { ...berthLabels, "berth.sha": sha },
+      labels: { ...berthLabels, "berth.sha": sha, ...(input.ref === undefined ? {} : { "berth.ref": refLabel(input.ref) }) },
       traefik,
       joinTraefik: traefik !== undefined,
       publish: !routed && isPublic ? { target: pub.port!, published: route.publishedPort! } : undefined,
     });
     for (const message of found) at(pointerFrom(["services", name]), message);
+    if (secrets.mounts[name]) service.secrets = secrets.mounts[name];
     if (traefik) {
       const invalid = validateTraefikLabels(traefik);
       if (invalid.length > 0) throw new FinalError(`rendered Traefik labels are invalid: ${invalid.join("; ")}`);
@@ -126,13 +139,19 @@ export function renderStack(input: RenderInput): RenderedStack {
   }
 
   const networks = labelled(asObject(compose.networks), berthLabels, "networks", at);
-  networks[STACK_NETWORK] = { driver: "overlay", attachable: false, labels: berthLabels };
+  networks[STACK_NETWORK] = { driver: "overlay", attachable: config.preview.attachableNetwork === true && environment.kind === "preview", labels: berthLabels };
   if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
   if (problems.length > 0) throw templateError(input.templateFile, problems);
 
   const { services: _services, networks: _networks, volumes: _volumes, ...rest } = compose;
-  const document = escapeDollars({ ...rest, services, networks, ...(Object.keys(volumes).length > 0 ? { volumes } : {}) });
+  const document = escapeDollars({
+    ...rest,
+    services,
+    networks,
+    ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
+    ...(Object.keys(secrets.top).length > 0 ? { secrets: { ...asObject(rest.secrets), ...secrets.top } } : {}),
+  });
   const yaml = stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
   return {
     stack,
