@@ -37,7 +37,9 @@ describe("parseDeployConfig: a valid file", () => {
         probeHost: "manager.example.com",
         traefik: { entrypoint: "websecure", network: "traefik-public" },
       },
-      preview: { enabled: true, healthTimeoutSeconds: 180, maxFailedTasks: 3 },
+      preview: { enabled: true, healthTimeoutSeconds: 180, maxFailedTasks: 3, ttlSeconds: 259200, maxLive: 0, onCap: "refuse", attachableNetwork: false },
+      quotas: {},
+      secrets: {},
       services: {
         web: {
           image: "ghcr.io/acme/shop:{{sha}}",
@@ -47,6 +49,7 @@ describe("parseDeployConfig: a valid file", () => {
           maxReplicas: 5,
           healthPath: "/",
           env: {},
+          secrets: [],
           resources: { limits: { cpus: 0.5, memory: "256M" }, reservations: { cpus: 0.05, memory: "32M" } },
         },
       },
