@@ -10,6 +10,18 @@ function ids(list: readonly string[]): string[] {
   return [...list];
 }
 
+// berth.* label values Berth filters on: repository names as GitHub spells them, stack names, environment names.
+const LABEL_VALUE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
+function labelValue(value: string, what: string): string {
+  if (!LABEL_VALUE.test(value)) throw new Error(`${what} ${JSON.stringify(value.slice(0, 80))} is not a label value Berth filters on`);
+  return value;
+}
+const SECRET_NAME = /^[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,62}[A-Za-z0-9])?$/;
+function secretName(name: string): string {
+  if (!SECRET_NAME.test(name)) throw new Error(`secret name ${JSON.stringify(name.slice(0, 80))} must be 1-64 letters, digits, '-', '_' or '.'`);
+  return name;
+}
+
 export const dockerArgs = {
   stackDeploy: (stack: string) => [
     "docker", "stack", "deploy", "--prune", "--resolve-image", "never", "--with-registry-auth", "-c", "-", assertSwarmName(stack, "stack"),
@@ -28,4 +40,14 @@ export const dockerArgs = {
   stackNetworkIds: (stack: string) => ["docker", "network", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
   stackVolumeNames: (stack: string) => ["docker", "volume", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
   volumeRm: (name: string) => ["docker", "volume", "rm", assertSwarmName(name, "volume")],
+  repositoryServiceIds: (repository: string) => ["docker", "service", "ls", "-q", "--filter", `label=berth.repository=${labelValue(repository, "repository")}`],
+  /** The value is read from stdin ("-"): it never appears in an argument list, a process listing or a log. */
+  secretCreate: (name: string, labels: Record<string, string>) => [
+    "docker", "secret", "create",
+    ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${labelValue(k, "label key")}=${labelValue(v, "label value")}`]),
+    secretName(name), "-",
+  ],
+  secretExists: (name: string) => ["docker", "secret", "ls", "-q", "--filter", `name=${secretName(name)}`, "--format", "{{.Name}}"],
+  stackSecretNames: (stack: string) => ["docker", "secret", "ls", "--filter", `label=berth.stack=${assertSwarmName(stack, "stack")}`, "--format", "{{.Name}}"],
+  secretRm: (name: string) => ["docker", "secret", "rm", secretName(name)],
 };

@@ -2,6 +2,7 @@
 import type { Context } from "probot";
 import type { Enqueue } from "./enqueue.js";
 import { invalidFacts } from "./enqueue.js";
+import { isTrusted } from "../core/policy/trust.js";
 
 type PullRequestContext = Context<"pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.closed">;
 
@@ -35,7 +36,15 @@ export function onPullRequest(enqueue: Enqueue) {
     const result =
       payload.action === "closed"
         ? await enqueue({ ...base, kind: "teardown-preview", reason: payload.pull_request.merged ? "merged" : "closed" })
-        : await enqueue({ ...base, kind: "deploy-preview" });
+        : await enqueue({ ...base, kind: "deploy-preview", ...origin(payload) });
     context.log.info({ delivery: context.id, job: result.jobId, duplicate: result.duplicate, action: payload.action }, "enqueued");
   };
+}
+
+// Forks and outside authors are untrusted: their code waits for an /approve of the exact SHA (see core/policy/trust).
+function origin(payload: PullRequestContext["payload"]): { trusted: boolean; authorAssociation: string; headRef: string } {
+  const pr = payload.pull_request;
+  const authorAssociation = String(pr.author_association ?? "NONE");
+  const trusted = isTrusted({ baseRepository: payload.repository.full_name, headRepository: pr.head.repo?.full_name ?? null, authorAssociation });
+  return { trusted, authorAssociation, headRef: String(pr.head.ref ?? "").slice(0, 255) };
 }

@@ -8,6 +8,7 @@ import { renderStack } from "../core/render/index.js";
 import { PreviewReport } from "./preview-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { recoverFailedDeploy } from "./recover-failed-deploy.js";
+import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -38,17 +39,34 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 
   const environment = previewEnvironment(config.app, job.pr);
   view.stack = environment.stack;
+  // Untrusted code waits here: nothing rendered with secrets, nothing sent to the Swarm.
+  const waiting = await approvalWaiting(job, deps);
+  if (waiting) return stopOnPolicy(report, view, "waiting-approval", "waiting for approval", waiting, deps, log);
+
+  const swarm = deps.swarmFor(config.ssh);
+  const needsLive = (config.preview.maxLive ?? 0) > 0 || config.quotas?.repository !== undefined;
+  const live = needsLive ? await swarm.liveEnvironments(config.repository) : [];
+  const cap = await previewCap(config, environment, live, deps);
+  if (!cap.ok) return stopOnPolicy(report, view, "refused", cap.reason, cap.note, deps, log);
   let rendered;
+  let secrets;
   try {
+    secrets = await previewSecrets(config, environment, deps);
     const template = await deps.configs.template(config.template);
-    rendered = renderStack({ config, templateFile: template.file, templateText: template.text, environment, sha: job.sha });
+    rendered = renderStack({
+      config, templateFile: template.file, templateText: template.text, environment, sha: job.sha,
+      secrets: secrets.names, ref: job.headRef, ...(config.quotas?.repository ? { otherUsage: otherUsage(live, environment) } : {}),
+    });
   } catch (err) {
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
   }
+  if (cap.evict !== undefined) await evict(job, cap.evict, deps, log);
   view.url = rendered.url;
   report.begin(view, true);
 
-  const swarm = deps.swarmFor(config.ssh);
+  for (const [name, swarmName] of Object.entries(secrets.names)) {
+    await swarm.ensureSecret(swarmName, secrets.values[name]!, { "berth.repository": config.repository, "berth.environment": environment.name, "berth.stack": environment.stack });
+  }
   const before = await swarm.stackServices(environment.stack);
   const deadline = startedAt + config.preview.healthTimeoutSeconds * 1000;
 
@@ -86,6 +104,10 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return finishFailure(report, view, deps);
   }
 
+  // Older versions of the secrets: no service of this stack refers to them any more.
+  const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
+  if (removedSecrets.length > 0) log.info({ removedSecrets }, "removed secrets no longer used");
+
   view.phase = "success";
   view.finishedAt = deps.clock.now();
   report.update(view);
@@ -117,4 +139,32 @@ async function failOnConfig(
   report.begin(view, false);
   await report.flush();
   return { outcome: "failed", reason: `invalid deploy config (${problems?.length ?? 0} problems)` };
+}
+
+async function stopOnPolicy(
+  report: PreviewReport,
+  view: EnvironmentView,
+  phase: "waiting-approval" | "refused",
+  reason: string,
+  note: string,
+  deps: JobDeps,
+  log: JobDeps["log"],
+): Promise<JobResult> {
+  view.phase = phase;
+  view.reason = reason;
+  view.policyNote = note;
+  view.finishedAt = deps.clock.now();
+  log.info({ phase, reason }, "not deployed");
+  report.begin(view, false);
+  await report.flush();
+  return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason };
+}
+
+// The evicted preview is torn down by its own job (its own environment lock); this deploy does not wait for it.
+async function evict(job: DeployPreviewJob, pr: number, deps: JobDeps, log: JobDeps["log"]): Promise<void> {
+  const { jobId } = await deps.enqueue({
+    kind: "teardown-preview", reason: "evicted", repository: job.repository, installationId: job.installationId, pr, sha: "",
+    deliveryId: `evict-${job.repository}-${pr}-for-${job.pr}-${job.sha.slice(0, 12)}`, sender: job.sender, receivedAt: deps.clock.now(),
+  });
+  log.info({ evicted: `pr-${pr}`, job: jobId }, "preview cap reached: evicting the least recently active preview");
 }

@@ -8,6 +8,8 @@ import type { ReportHandleStore } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
 import type { ApprovalStore } from "../ports/approvals.js";
 import type { Enqueue } from "../events/enqueue.js";
+import type { SecretSource } from "../ports/secrets.js";
+import type { ActivityStore } from "../ports/activity.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -19,6 +21,10 @@ export interface JobDeps {
   approvals: ApprovalStore;
   /** Jobs may queue follow-up jobs (a /redeploy queues a deploy); same queue, same dedupe. */
   enqueue: Enqueue;
+  /** Secret values for configs that declare secrets; absent = a config with secrets cannot deploy. */
+  secrets?: SecretSource;
+  /** Last push/command per preview, for the TTL sweeper and LRU eviction; absent = no TTL bookkeeping. */
+  activity?: ActivityStore;
   clock: Clock;
   log: Logger;
   webBaseUrl: string;

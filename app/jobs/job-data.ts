@@ -25,6 +25,8 @@ export interface DeployPreviewJob extends JobBase {
   authorAssociation?: string;
   /** What caused the deploy: a PR event (default), /redeploy, /scale, /approve. */
   trigger?: "pull_request" | "redeploy" | "scale" | "approve";
+  /** The PR's head branch as sent, bounded; shown only as a sanitised label, never used in a name. */
+  headRef?: string;
 }
 
 export interface TeardownPreviewJob extends JobBase {

@@ -134,4 +134,4 @@ export class PreviewReport {
   }
 }
 
-const FINAL = new Set(["success", "failure", "config-error", "torn-down"]);
+const FINAL = new Set(["success", "failure", "config-error", "torn-down", "waiting-approval", "refused"]);

@@ -3,16 +3,26 @@ import type { JobContext, JobDeps } from "./deps.js";
 import { deployPreview } from "./deploy-preview.js";
 import { teardownPreview } from "./teardown-preview.js";
 import { FinalError } from "../errors.js";
+import { sweepPreviews } from "./sweep-previews.js";
 
-export function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
+export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
+  await recordActivity(data, deps);
   switch (data.kind) {
     case "deploy-preview":
       return deployPreview(data, ctx, deps);
     case "teardown-preview":
       return teardownPreview(data, ctx, deps);
+    case "sweep-previews":
+      return sweepPreviews(data, ctx, deps);
     case "command":
     case "deploy-environment":
-    case "sweep-previews":
       throw new FinalError(`${data.kind} jobs are not handled by this version of Berth`);
   }
+}
+
+// The one place "last activity" is kept: every push and every command on a PR keeps its preview alive. A teardown
+// is not activity (it forgets the record), nor is an expired job that only replays an old webhook.
+async function recordActivity(data: JobData, deps: JobDeps): Promise<void> {
+  if (!deps.activity || data.kind === "teardown-preview" || data.kind === "sweep-previews" || data.pr === undefined) return;
+  await deps.activity.touch({ repository: data.repository, pr: data.pr, installationId: data.installationId, at: Math.max(data.receivedAt, 0) });
 }

@@ -7,6 +7,13 @@ import { previewEnvironment } from "../core/environment.js";
 import { PreviewReport } from "./preview-report.js";
 
 const TEARDOWN_TIMEOUT_MS = 180_000;
+const DEFAULT_TTL_SECONDS = 72 * 3600;
+
+function idle(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
 
 export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr });
@@ -35,7 +42,11 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
   const { removedVolumes } = await deps.swarmFor(config.ssh).removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });
   view.phase = "torn-down";
   view.finishedAt = deps.clock.now();
-  await report.deactivate(view, `Preview removed: PR ${job.reason}`);
+  if (job.reason === "expired") view.policyNote = `for more than ${idle(config.preview.ttlSeconds ?? DEFAULT_TTL_SECONDS)}`;
+  // An expired or evicted preview keeps its approvals: /redeploy of the same commit needs no new look.
+  if (job.reason === "closed" || job.reason === "merged") await deps.approvals.forget(job.repository, job.pr);
+  await deps.activity?.forget(job.repository, job.pr);
+  await report.deactivate(view, job.reason === "expired" || job.reason === "evicted" ? `Preview removed: ${job.reason}` : `Preview removed: PR ${job.reason}`);
   log.info({ stack: environment.stack, removedVolumes, ms: view.finishedAt - startedAt }, "preview torn down");
   return { outcome: "torn-down", durationMs: view.finishedAt - startedAt };
 }

@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import { createProbot } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
 import { createLogger } from "./logger.js";
+import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { startServer } from "./server.js";
 import { buildJobDeps } from "./job-deps.js";
 import { createRedis } from "../adapters/redis/connection.js";
@@ -11,6 +12,7 @@ import { createDeployQueue } from "../queue/queue.js";
 import { startDeployWorker } from "../queue/worker.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
+import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 
 export interface Running {
   env: BerthEnv;
@@ -20,7 +22,8 @@ export interface Running {
 
 export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const env = parseEnv(rawEnv);
-  const log = createLogger(env.logLevel);
+  const knownSecrets = new KnownSecrets();
+  const log = createLogger(env.logLevel, knownSecrets);
   const probot = createProbot({ env: rawEnv, overrides: { log } });
   const redis = createRedis(env.redisUrl);
   const closers: Array<() => Promise<unknown>> = [];
@@ -36,7 +39,7 @@ export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: 
     closers.push(() => new Promise((r) => server!.close(() => r(undefined))));
   }
   if (roles.worker) {
-    const { deps, close } = buildJobDeps({ env, probot, redis, log, enqueue });
+    const { deps, close } = buildJobDeps({ env, probot, redis, log, enqueue, knownSecrets });
     const worker = startDeployWorker({
       connection: redis,
       prefix: env.queuePrefix,
@@ -45,7 +48,8 @@ export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: 
       handler: (data, ctx) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
       onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
     });
-    log.info({ concurrency: env.workerConcurrency }, "worker started");
+    await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
+    log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
     closers.push(() => worker.close(), close);
   }
   closers.push(() => queue.close());

@@ -17,6 +17,8 @@ export interface BerthEnv {
   configDir: string;
   templatesDir: string;
   workerConcurrency: number;
+  /** How often the worker sweeps idle previews (BERTH_SWEEP_INTERVAL_SECONDS). */
+  sweepIntervalSeconds: number;
   /** Keep the variables that deploy configs may reference with ${NAME}. */
   configVariables: Record<string, string | undefined>;
 }
@@ -49,7 +51,9 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
   if (protocol !== "https" && protocol !== "http") problems.push("GHE_PROTOCOL must be https or http.");
   let port = 3000;
   let workerConcurrency = 4;
+  let sweepIntervalSeconds = 300;
   try {
+    sweepIntervalSeconds = intVar(env, "BERTH_SWEEP_INTERVAL_SECONDS", 300, 1, 86_400);
     port = intVar(env, "PORT", 3000, 0, 65535);
     workerConcurrency = intVar(env, "BERTH_WORKER_CONCURRENCY", 4, 1, 64);
   } catch (err) {
@@ -71,6 +75,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     configDir: resolve(cwd, env.BERTH_CONFIG_DIR || "deploy-configs"),
     templatesDir: resolve(cwd, env.BERTH_TEMPLATES_DIR || "templates"),
     workerConcurrency,
+    sweepIntervalSeconds,
     configVariables: { ...env },
   };
 }

@@ -11,13 +11,18 @@ import { createFileConfigSource } from "../adapters/config/file-config-source.js
 import { createHttpProbe } from "../adapters/http-probe.js";
 import { createReportHandleStore } from "../adapters/redis/report-handles.js";
 import { createApprovalStore } from "../adapters/redis/approvals.js";
+import { createActivityStore } from "../adapters/redis/activity.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
+import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
+import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
+import { redactingReporter } from "../adapters/github/redacting-reporter.js";
 
-export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger; enqueue: Enqueue }): { deps: JobDeps; close: () => Promise<void> } {
+export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger; enqueue: Enqueue; knownSecrets?: KnownSecrets }): { deps: JobDeps; close: () => Promise<void> } {
   const { env, probot, redis, log, enqueue } = args;
+  const knownSecrets = args.knownSecrets ?? new KnownSecrets();
   const pool = createSshPool({ log });
   const swarms = new Map<string, SwarmPort>();
   const deps: JobDeps = {
@@ -30,10 +35,12 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
       swarms.set(key, swarm);
       return swarm;
     },
-    reporterFor: async (installationId) => createGitHubReporter(await probot.auth(installationId)),
+    reporterFor: async (installationId) => redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),
+    secrets: createSecretSource({ variables: env.configVariables, known: knownSecrets }),
     probe: createHttpProbe(systemClock),
     handles: createReportHandleStore(redis, env.queuePrefix),
     approvals: createApprovalStore(redis, env.queuePrefix),
+    activity: createActivityStore(redis, env.queuePrefix),
     enqueue,
     clock: systemClock,
     log,

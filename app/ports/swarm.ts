@@ -48,6 +48,13 @@ export interface WaitOptions {
   since: number;
 }
 
+/** One live environment of a repository as the Swarm shows it (services labelled berth.repository). */
+export interface LiveEnvironment {
+  environment: string; // berth.environment: "pr-12", "staging"
+  stack: string;
+  services: Array<{ service: string; replicas: number; cpus: number; memoryBytes: number; reservedCpus: number; reservedMemoryBytes: number }>;
+}
+
 export interface SwarmPort {
   /** `docker stack deploy --prune --resolve-image never -c - <stack>`; the YAML goes over stdin. */
   deployStack(stack: string, composeYaml: string): Promise<void>;
@@ -61,4 +68,10 @@ export interface SwarmPort {
   removeStack(stack: string, opts: { deadline: number }): Promise<{ removedVolumes: string[] }>;
   /** Last lines of a service's logs (stdout+stderr, timestamps stripped). */
   serviceLogs(fullName: string, tail: number): Promise<string[]>;
+  /** Environments of a repository that have services on the Swarm, with their resources (for caps and quotas). */
+  liveEnvironments(repository: string): Promise<LiveEnvironment[]>;
+  /** Creates the secret unless it exists; the value goes over stdin, never into an argument or a log. */
+  ensureSecret(name: string, value: string, labels: Record<string, string>): Promise<void>;
+  /** Removes the stack's secrets (label berth.stack) not in `keep`; one still in use is left for the next run. */
+  removeStackSecrets(stack: string, keep: readonly string[]): Promise<string[]>;
 }

@@ -4,6 +4,7 @@ import type { ServiceStatus, StackOutcome, SwarmPort, WaitOptions } from "../../
 import { dockerArgs } from "../../core/docker-args.js";
 import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
+import { swarmPolicies } from "./swarm-policies.js";
 import { converged, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
 
 const POLL_MS = 500;
@@ -42,6 +43,7 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
   }
 
   return {
+    ...swarmPolicies(run, inspectListed),
     async deployStack(stack, composeYaml) {
       await run(`docker stack deploy ${stack}`, dockerArgs.stackDeploy(stack), composeYaml);
     },
@@ -105,6 +107,10 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
       for (const volume of lines(await run("docker volume ls", dockerArgs.stackVolumeNames(stack)))) {
         await run(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
         removedVolumes.push(volume);
+      }
+      // The environment's secrets go with it; other environments' secrets carry other berth.stack labels.
+      for (const secret of lines(await run("docker secret ls", dockerArgs.stackSecretNames(stack)))) {
+        await run(`docker secret rm ${secret}`, dockerArgs.secretRm(secret));
       }
       return { removedVolumes };
     },

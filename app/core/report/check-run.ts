@@ -17,17 +17,22 @@ function title(view: EnvironmentView): string {
     case "success": return "Preview is live";
     case "failure": return `Deploy failed: ${view.reason?.split(":")[0] ?? "see details"}`.slice(0, 120);
     case "config-error": return `Invalid deploy config (${view.configProblems?.length ?? 0} problem${view.configProblems?.length === 1 ? "" : "s"})`;
+    case "waiting-approval": return "Waiting for approval";
+    case "refused": return `Not deployed: ${view.reason ?? "refused by policy"}`.slice(0, 120);
     case "tearing-down": return "Tearing down";
     case "torn-down": return "Preview torn down";
   }
 }
 
 export function checkRunState(view: EnvironmentView): CheckRunState {
-  const status = view.phase === "queued" ? "queued" : ["success", "failure", "config-error", "torn-down"].includes(view.phase) ? "completed" : "in_progress";
-  const conclusion = status !== "completed" ? undefined : view.phase === "success" ? "success" : view.phase === "torn-down" ? "neutral" : "failure";
+  const status = view.phase === "queued" ? "queued" : ["success", "failure", "config-error", "torn-down", "waiting-approval", "refused"].includes(view.phase) ? "completed" : "in_progress";
+  const conclusion =
+    status !== "completed" ? undefined : view.phase === "success" ? "success" : view.phase === "torn-down" ? "neutral" : view.phase === "waiting-approval" ? "action_required" : "failure";
   const lines: string[] = [];
   if (view.phase === "config-error") {
     lines.push(configProblemsSection(view));
+  } else if (view.phase === "waiting-approval" || view.phase === "refused") {
+    lines.push(`**Stack:** \`${inline(view.stack)}\` · **SHA:** \`${view.sha}\``, inline(view.policyNote ?? view.reason ?? ""));
   } else {
     if (view.url) lines.push(`**URL:** ${view.url}`);
     lines.push(`**Stack:** \`${inline(view.stack)}\` · **SHA:** \`${view.sha}\``);

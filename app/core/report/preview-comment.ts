@@ -25,7 +25,13 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
       lines.push(`⚠️ **Invalid deploy config** — nothing deployed for ${commit}${check}`);
       break;
     case "torn-down":
-      lines.push(`🧹 **Preview torn down** (PR ${inline(view.reason ?? "closed")}) at ${new Date(view.finishedAt ?? view.startedAt).toISOString()}. Reopen the PR to deploy it again.`);
+      lines.push(tornDownLine(view));
+      break;
+    case "waiting-approval":
+      lines.push(`🔒 **Waiting for approval** — nothing deployed for ${commit}. ${inline(view.policyNote ?? "")}${check}`);
+      break;
+    case "refused":
+      lines.push(`⛔ **Not deployed**: ${inline(view.reason ?? "refused by policy")} ${inline(view.policyNote ?? "")}${check}`);
       break;
     default:
       lines.push(`⏳ **Deploying ${commit}**…${check}`);
@@ -34,4 +40,17 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
     lines.push("", "| service | running/desired |", "|---|---|", ...view.services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`));
   }
   return truncate(lines.join("\n"), MAX_COMMENT);
+}
+
+// Expired and evicted previews come back with /redeploy; closed ones by reopening the PR.
+function tornDownLine(view: EnvironmentView): string {
+  const at = new Date(view.finishedAt ?? view.startedAt).toISOString();
+  switch (view.reason) {
+    case "expired":
+      return `💤 **Preview expired** (idle${view.policyNote ? ` ${inline(view.policyNote)}` : ""}) and was torn down at ${at}. Comment \`/redeploy\` to bring it back.`;
+    case "evicted":
+      return `🧹 **Preview evicted** to make room for a newer one (preview cap) at ${at}. Comment \`/redeploy\` to bring it back.`;
+    default:
+      return `🧹 **Preview torn down** (PR ${inline(view.reason ?? "closed")}) at ${at}. Reopen the PR to deploy it again.`;
+  }
 }

@@ -12,6 +12,8 @@ export type Phase =
   | "success"
   | "failure" // deploy failed (task errors, timeout, rollback)
   | "config-error" // config invalid: nothing deployed
+  | "waiting-approval" // untrusted PR: nothing deployed until someone with write access approves this SHA
+  | "refused" // a policy (preview cap) refused the deploy: nothing deployed
   | "tearing-down"
   | "torn-down";
 
@@ -34,6 +36,8 @@ export interface EnvironmentView {
   configProblems?: ConfigProblem[];
   /** What is serving now after a failed update, if known ("abc1234 (previous)") */
   servingNow?: string;
+  /** waiting-approval: who may approve and how; refused: what to do. */
+  policyNote?: string;
   /** Link to the check run, for the comment */
   checkRunUrl?: string;
 }

@@ -1,0 +1,35 @@
+// The sweeper (a repeatable job the worker schedules at start): previews idle past their config's TTL are torn down
+// with reason "expired" by their own teardown job, so the per-environment lock and the sticky comment work as for a
+// closed PR. Liveness is read from the Swarm, not from memory: a record whose stack is gone is simply dropped.
+import type { JobResult, SweepPreviewsJob } from "./job-data.js";
+import type { JobContext, JobDeps } from "./deps.js";
+import { previewEnvironment } from "../core/environment.js";
+
+const DEFAULT_TTL_SECONDS = 72 * 3600;
+
+export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
+  if (!deps.activity) return { outcome: "skipped", reason: "no activity store" };
+  const log = deps.log.child({ job: ctx.jobId });
+  const now = deps.clock.now();
+  const expired: string[] = [];
+  for (const a of await deps.activity.all()) {
+    if (job.repository !== "*" && a.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
+    const config = (await deps.configs.forRepository(a.repository))?.config;
+    if (!config) continue;
+    const ttlMs = (config.preview.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000;
+    if (now - a.at < ttlMs) continue;
+    const environment = previewEnvironment(config.app, a.pr);
+    if ((await deps.swarmFor(config.ssh).stackServices(environment.stack)).length === 0) {
+      await deps.activity.forget(a.repository, a.pr);
+      continue;
+    }
+    // The delivery id names this idle period: sweeps before the teardown runs make one job, a later idle period another.
+    await deps.enqueue({
+      kind: "teardown-preview", reason: "expired", repository: a.repository, installationId: a.installationId, pr: a.pr, sha: "",
+      deliveryId: `expire-${a.repository}-${a.pr}-${a.at}`, sender: job.sender, receivedAt: now,
+    });
+    expired.push(`${a.repository}#${a.pr}`);
+  }
+  if (expired.length > 0) log.info({ expired }, "idle previews expired; teardown queued");
+  return { outcome: "done", detail: expired.length ? `expired ${expired.join(", ")}` : "nothing idle" };
+}
