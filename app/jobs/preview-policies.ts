@@ -16,8 +16,10 @@ const APPROVERS = "someone with write, maintain or admin permission";
 export async function approvalWaiting(job: DeployPreviewJob, deps: JobDeps): Promise<string | undefined> {
   if (job.trusted !== false) return undefined;
   if (await deps.approvals.approvalOf(job.repository, job.pr, job.sha)) return undefined;
-  const who = job.authorAssociation && !TRUSTED_ASSOCIATIONS.includes(job.authorAssociation.toUpperCase())
-    ? `its author is ${job.authorAssociation} (not an owner, member or collaborator)`
+  // The note is markdown shown as is: only GitHub's association keywords get into it, nothing a PR author typed.
+  const association = /^[A-Z_]{1,40}$/.test(job.authorAssociation ?? "") ? job.authorAssociation! : undefined;
+  const who = association && !TRUSTED_ASSOCIATIONS.includes(association)
+    ? `its author is ${association} (not an owner, member or collaborator)`
     : "it comes from a fork";
   return (
     `This pull request is untrusted: ${who}. Nothing is deployed and no secrets are used until ${APPROVERS} on ` +

@@ -32,7 +32,8 @@ export function checkRunState(view: EnvironmentView): CheckRunState {
   if (view.phase === "config-error") {
     lines.push(configProblemsSection(view));
   } else if (view.phase === "waiting-approval" || view.phase === "refused") {
-    lines.push(`**Stack:** \`${inline(view.stack)}\` · **SHA:** \`${view.sha}\``, inline(view.policyNote ?? view.reason ?? ""));
+    // The note is Berth's own markdown, built from validated names (see jobs/preview-policies).
+    lines.push(`**Stack:** \`${inline(view.stack)}\` · **SHA:** \`${view.sha}\``, view.policyNote ?? inline(view.reason ?? ""));
   } else {
     if (view.url) lines.push(`**URL:** ${view.url}`);
     lines.push(`**Stack:** \`${inline(view.stack)}\` · **SHA:** \`${view.sha}\``);

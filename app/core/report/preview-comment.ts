@@ -28,10 +28,10 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
       lines.push(tornDownLine(view));
       break;
     case "waiting-approval":
-      lines.push(`🔒 **Waiting for approval** — nothing deployed for ${commit}. ${inline(view.policyNote ?? "")}${check}`);
+      lines.push(`🔒 **Waiting for approval** — nothing deployed for ${commit}. ${view.policyNote ?? ""}${check}`);
       break;
     case "refused":
-      lines.push(`⛔ **Not deployed**: ${inline(view.reason ?? "refused by policy")} ${inline(view.policyNote ?? "")}${check}`);
+      lines.push(`⛔ **Not deployed**: ${inline(view.reason ?? "refused by policy")}. ${view.policyNote ?? ""}${check}`);
       break;
     default:
       lines.push(`⏳ **Deploying ${commit}**…${check}`);
