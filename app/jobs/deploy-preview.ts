@@ -117,6 +117,8 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 }
 
 async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
+  // Operators read the same reason and task errors the PR gets (the logger redacts secret values in them).
+  deps.log.warn({ repository: view.repository, environment: view.environment, reason: view.reason, problems: view.problems?.slice(-5) }, "deploy failed");
   view.phase = "failure";
   view.finishedAt = deps.clock.now();
   report.update(view);
