@@ -14,7 +14,7 @@ import { commentOf, docker, lastCheck, polConfig, sha, stackLabel, startPolicyBo
 
 let bot: PolicyBot;
 const TTL_SECONDS = 15;
-const STACKS = ["polttl-pr-651", "polcap-pr-631", "polcap-pr-632", "polcap-pr-633", "polevict-pr-641", "polevict-pr-642", "polquota-pr-671", "polrot-pr-661"];
+const STACKS = ["polttl-pr-651", "polcap-pr-631", "polcap-pr-632", "polcap-pr-633", "polevict-pr-641", "polevict-pr-642", "polquota-pr-671", "polrot-pr-661", "polrepo-pr-681", "polrepo-pr-682"];
 const rotDir = mkdtempSync(join(tmpdir(), "berth-pol-secret-"));
 const SECRET_FILE = join(rotDir, "api-token");
 
@@ -24,6 +24,7 @@ beforeAll(async () => {
       polttl: polConfig("polttl", { preview: [`ttlSeconds: ${TTL_SECONDS}`] }),
       polcap: polConfig("polcap", { preview: ["maxLive: 2"] }),
       polevict: polConfig("polevict", { preview: ["maxLive: 1", "onCap: evict-lru"] }),
+      polrepo: polConfig("polrepo", { top: ["quotas:", "  repository: { cpus: 0.75 }"] }),
       polquota: polConfig("polquota", { top: ["quotas:", "  preview: { cpus: 1 }"], web: ["resources:", "  limits: { cpus: 4 }"] }),
       // The secret file sits in a directory the test creates below; its path comes from the bot's environment.
       polrot: polConfig("polrot", { top: ["secrets:", "  api_token: { file: \"${POL_ROT_FILE}\" }"], web: ["secrets: [api_token]"] }),
@@ -104,6 +105,23 @@ describe("TTL, caps and quotas through the real bot process", () => {
     expect(check.output.summary).toContain("web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU");
     expect(bot.since(mark).some((r) => r.path.includes("/deployments"))).toBe(false);
     expect(live("polquota-pr-671")).toBe(false);
+  });
+
+  it("the repository quota counts what its other live previews use on the Swarm", async () => {
+    expect((await deploy("acme/polrepo", 681)).final.state).toBe("success");
+    const mark = bot.github.requests.length;
+    await bot.send("pull_request", loadPayload("pull_request.opened", { repository: "acme/polrepo", number: 682, headSha: sha() }));
+    const check = await waitFor("the repository quota check", () => {
+      const c = lastCheck(bot, mark, "acme/polrepo");
+      return c?.status === "completed" ? c : undefined;
+    }, 60_000, 200);
+    await waitForQuiet(bot.github, mark);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain(
+      "web asks 0.5 CPUs of CPU limit (web 0.5 CPUs × 1 replica) on top of 0.5 CPUs used by its other live environments; the repository quota is 0.75 CPUs",
+    );
+    expect(live("polrepo-pr-682")).toBe(false);
+    expect(live("polrepo-pr-681")).toBe(true);
   });
 
   it("a secret file that cannot be read refuses the deploy with what to fix; a changed value gets a new secret and the old one goes", async () => {
