@@ -20,9 +20,10 @@ export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Pro
   }
 }
 
-// The one place "last activity" is kept: every push and every command on a PR keeps its preview alive. A teardown
-// is not activity (it forgets the record), nor is an expired job that only replays an old webhook.
+// The one place "last activity" is kept: every push and every command on a PR keeps its preview alive (the time is
+// the webhook's arrival, so a job that waited in the queue does not count as newer). A teardown is not activity (it
+// forgets the record); a staging deploy names its merged PR, which has no preview any more.
 async function recordActivity(data: JobData, deps: JobDeps): Promise<void> {
-  if (!deps.activity || data.kind === "teardown-preview" || data.kind === "sweep-previews" || data.pr === undefined) return;
+  if (!deps.activity || (data.kind !== "deploy-preview" && data.kind !== "command")) return;
   await deps.activity.touch({ repository: data.repository, pr: data.pr, installationId: data.installationId, at: Math.max(data.receivedAt, 0) });
 }
