@@ -7,7 +7,7 @@ import { waitFor } from "../../scripts/lib/wait-for.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { createRedis } from "../../app/adapters/redis/connection.js";
-import { commentOf, docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import { commentContaining, docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
 
 const REPO = "acme/polgate";
 const PR = 601;
@@ -48,7 +48,7 @@ describe("fork PR approval gate through the real bot process", () => {
     const sent = bot.since(mark);
     expect(sent.filter((r) => r.method === "POST" && r.path === `/repos/${REPO}/check-runs`).map((r) => r.body.head_sha)).toEqual([first]);
     expect(sent.some((r) => r.path.includes("/deployments"))).toBe(false);
-    expect(commentOf(bot, REPO, PR)).toContain("Waiting for approval");
+    await commentContaining(bot, REPO, PR, "Waiting for approval");
     expect(docker("service", "ls", "-q", "--filter", stackLabel(STACK))).toBe("");
     expect(docker("secret", "ls", "-q", "--filter", `label=berth.stack=${STACK}`)).toBe("");
   });
@@ -62,7 +62,7 @@ describe("fork PR approval gate through the real bot process", () => {
     expect(final).toMatchObject({ state: "success", environment_url: `http://127.0.0.1:${PORT_BASE + PR}` });
     expect((await (await fetch(final.environment_url!)).text()).trim()).toBe(`berth-test-web sha=${first}`);
     expect(lastCheck(bot, mark, REPO)).toMatchObject({ status: "completed", conclusion: "success" });
-    expect(commentOf(bot, REPO, PR)).toContain(`Live at http://127.0.0.1:${PORT_BASE + PR}`);
+    await commentContaining(bot, REPO, PR, `Live at http://127.0.0.1:${PORT_BASE + PR}`);
   });
 
   it("a new push → waiting again; the approved SHA keeps serving, the new one is not deployed", async () => {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
-import { commentOf, docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import { commentContaining, docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
 
 const REPO = "acme/polnet";
 const [A, B, LEAK] = [611, 612, 613];
@@ -122,7 +122,7 @@ describe("per-environment isolation and secrets on the real Swarm", () => {
     expect(docker("network", "ls", "-q", "--filter", stackLabel(stack(B)))).not.toBe("");
     expect(docker("volume", "ls", "-q", "--filter", stackLabel(stack(B)))).not.toBe("");
     expect(docker("secret", "ls", "-q", "--filter", `label=berth.stack=${stack(B)}`)).not.toBe("");
-    expect(commentOf(bot, REPO, A)).toContain("Preview torn down");
+    await commentContaining(bot, REPO, A, "Preview torn down");
   });
 
   it("the secret value appears nowhere: not in the bot's output, the requests sent to GitHub, or the comments", () => {

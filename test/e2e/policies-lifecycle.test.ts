@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { waitFor } from "../../scripts/lib/wait-for.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
-import { commentOf, docker, lastCheck, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import { commentContaining, docker, lastCheck, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
 
 let bot: PolicyBot;
 const TTL_SECONDS = 15;
@@ -56,8 +56,7 @@ describe("TTL, caps and quotas through the real bot process", () => {
     expect(inactive.description).toBe("Preview removed: expired");
     await waitForQuiet(bot.github, mark);
     expect(live("polttl-pr-651")).toBe(false);
-    const comment = commentOf(bot, "acme/polttl", 651)!;
-    expect(comment).toContain(`**Preview expired** (idle for more than ${TTL_SECONDS} s)`);
+    const comment = await commentContaining(bot, "acme/polttl", 651, `**Preview expired** (idle for more than ${TTL_SECONDS} s)`);
     expect(comment).toContain("Comment `/redeploy` to bring it back.");
     expect(bot.berth.output()).toMatch(/idle previews expired; teardown queued/);
   });
@@ -76,9 +75,7 @@ describe("TTL, caps and quotas through the real bot process", () => {
     expect(check.output.summary).toContain("acme/polcap allows 2 live previews (preview.maxLive) and pr-631, pr-632 are running");
     expect(bot.since(mark).some((r) => r.path.includes("/deployments"))).toBe(false);
     expect(live("polcap-pr-633")).toBe(false);
-    // Comment writes are spaced by GitHub's throttling: wait for it rather than for quiet.
-    const comment = await waitFor("the refusal comment", () => commentOf(bot, "acme/polcap", 633), 30_000, 200);
-    expect(comment).toContain("⛔ **Not deployed**: preview cap reached (2 of 2 live).");
+    await commentContaining(bot, "acme/polcap", 633, "⛔ **Not deployed**: preview cap reached (2 of 2 live).");
   });
 
   it("cap 1 (evict-lru): a new preview evicts the least recently active one, whose comment says so", async () => {
@@ -87,7 +84,7 @@ describe("TTL, caps and quotas through the real bot process", () => {
     expect(final.state).toBe("success");
     await waitFor("pr-641 evicted", () => (live("polevict-pr-641") ? undefined : true), 120_000, 500);
     await waitForQuiet(bot.github, mark);
-    expect(commentOf(bot, "acme/polevict", 641)).toContain("**Preview evicted**");
+    await commentContaining(bot, "acme/polevict", 641, "**Preview evicted**");
     const statuses = bot.since(mark).filter((r) => r.method === "POST" && /statuses$/.test(r.path)).map((r) => r.body.description);
     expect(statuses).toContain("Preview removed: evicted");
     expect(live("polevict-pr-642")).toBe(true);

@@ -9,6 +9,7 @@ import { startGitHubStandIn, type GitHubStandIn } from "../../scripts/github-sta
 import { startBerth, testAppKey, type BerthProcess } from "../../scripts/lib/berth-process.js";
 import { sendWebhook } from "../../scripts/lib/webhook-sender.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
+import { waitFor } from "../../scripts/lib/wait-for.js";
 import { infraEnv } from "./infra.js";
 
 export const PORT_BASE = 22000;
@@ -98,4 +99,17 @@ export function lastCheck(bot: PolicyBot, mark: number, repo: string) {
 
 export function commentOf(bot: PolicyBot, repo: string, pr: number): string | undefined {
   return [...bot.github.state.comments.values()].find((c) => c.repository === repo && c.issue === pr)?.body;
+}
+
+/** The sticky comment once it contains `text`. Comment edits are spaced ≥ 3 s by GitHub's write throttling, so under
+ *  load they can trail the check run and the deployment status: wait for the content, not for quiet. */
+export async function commentContaining(bot: PolicyBot, repo: string, pr: number, text: string, timeoutMs = 30_000): Promise<string> {
+  try {
+    return await waitFor(`the comment on ${repo}#${pr} to say ${JSON.stringify(text)}`, () => {
+      const body = commentOf(bot, repo, pr);
+      return body?.includes(text) ? body : undefined;
+    }, timeoutMs, 100);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; it says:\n${commentOf(bot, repo, pr) ?? "(no comment)"}`);
+  }
 }
