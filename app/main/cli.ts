@@ -41,7 +41,10 @@ export async function cli(argv: string[], env: Record<string, string | undefined
     }
     try {
       const template = await source.template(entry.config.template);
-      const rendered = renderStack({ config: entry.config, templateFile: template.file, templateText: template.text, environment: previewEnvironment(entry.config.app, Number(values.pr)), sha: values.sha });
+      const environment = previewEnvironment(entry.config.app, Number(values.pr));
+      // The CLI never reads secret values: it shows where the deploy's content-hashed names go.
+      const secrets = Object.fromEntries(Object.keys(entry.config.secrets ?? {}).map((n) => [n, `${environment.stack}_${n}_<content-hash>`]));
+      const rendered = renderStack({ config: entry.config, templateFile: template.file, templateText: template.text, environment, sha: values.sha, secrets });
       out(`# stack ${rendered.stack} → ${rendered.url} (probe ${rendered.probeUrl}), sha256 ${rendered.hash}`);
       out(rendered.yaml);
       return 0;
