@@ -10,6 +10,7 @@ import type { ApprovalStore } from "../ports/approvals.js";
 import type { Enqueue } from "../events/enqueue.js";
 import type { SecretSource } from "../ports/secrets.js";
 import type { ActivityStore } from "../ports/activity.js";
+import type { PullRequestTrust } from "../ports/pull-request-trust.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -25,6 +26,8 @@ export interface JobDeps {
   secrets?: SecretSource;
   /** Last push/command per preview, for the TTL sweeper and LRU eviction; absent = no TTL bookkeeping. */
   activity?: ActivityStore;
+  /** Origin of each PR as its last pull_request event said, for deploys queued by commands; absent = not kept. */
+  trust?: PullRequestTrust;
   clock: Clock;
   log: Logger;
   webBaseUrl: string;

@@ -14,7 +14,10 @@ const APPROVERS = "someone with write, maintain or admin permission";
 
 /** Undefined when the job may deploy; otherwise what the check run says about who may approve and how. */
 export async function approvalWaiting(job: DeployPreviewJob, deps: JobDeps): Promise<string | undefined> {
-  if (job.trusted !== false) return undefined;
+  // A pull_request event says; a deploy a command queued may not know, and then the PR's last event decides.
+  if (job.trusted !== undefined) await deps.trust?.remember(job.repository, job.pr, job.trusted);
+  const untrusted = job.trusted === false || (job.trusted === undefined && (await deps.trust?.isUntrusted(job.repository, job.pr)) === true);
+  if (!untrusted) return undefined;
   if (await deps.approvals.approvalOf(job.repository, job.pr, job.sha)) return undefined;
   // The note is markdown shown as is: only GitHub's association keywords get into it, nothing a PR author typed.
   const association = /^[A-Z_]{1,40}$/.test(job.authorAssociation ?? "") ? job.authorAssociation! : undefined;

@@ -44,7 +44,10 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
   view.finishedAt = deps.clock.now();
   if (job.reason === "expired") view.policyNote = `for more than ${idle(config.preview.ttlSeconds ?? DEFAULT_TTL_SECONDS)}`;
   // An expired or evicted preview keeps its approvals: /redeploy of the same commit needs no new look.
-  if (job.reason === "closed" || job.reason === "merged") await deps.approvals.forget(job.repository, job.pr);
+  if (job.reason === "closed" || job.reason === "merged") {
+    await deps.approvals.forget(job.repository, job.pr);
+    await deps.trust?.forget(job.repository, job.pr);
+  }
   await deps.activity?.forget(job.repository, job.pr);
   await report.deactivate(view, job.reason === "expired" || job.reason === "evicted" ? `Preview removed: ${job.reason}` : `Preview removed: PR ${job.reason}`);
   log.info({ stack: environment.stack, removedVolumes, ms: view.finishedAt - startedAt }, "preview torn down");

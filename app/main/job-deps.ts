@@ -12,6 +12,7 @@ import { createHttpProbe } from "../adapters/http-probe.js";
 import { createReportHandleStore } from "../adapters/redis/report-handles.js";
 import { createApprovalStore } from "../adapters/redis/approvals.js";
 import { createActivityStore } from "../adapters/redis/activity.js";
+import { createPullRequestTrust } from "../adapters/redis/pull-request-trust.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
@@ -41,6 +42,7 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     handles: createReportHandleStore(redis, env.queuePrefix),
     approvals: createApprovalStore(redis, env.queuePrefix),
     activity: createActivityStore(redis, env.queuePrefix),
+    trust: createPullRequestTrust(redis, env.queuePrefix),
     enqueue,
     clock: systemClock,
     log,
