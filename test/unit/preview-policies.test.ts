@@ -63,8 +63,25 @@ describe("config: preview policies, quotas and secrets keys", () => {
 describe("quotas", () => {
   const asks4 = (t: string) => t.replace("limits: { cpus: 0.5, memory: 64M }", "limits: { cpus: 4, memory: 64M }");
 
-  it("a preview asking 4 CPUs where the quota is 1 is refused at render, with the numbers", () => {
-    const config = shop("quotas:\n  preview: { cpus: 1 }\n", asks4);
+  it("a config asking 4 CPUs where the preview quota is 1 is refused when validated, at the quota's line, with the numbers", () => {
+    const parsed = parseShop("quotas:\n  preview: { cpus: 1 }\n", asks4);
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems).toEqual([
+      {
+        file: "deploy-configs/shop.yml",
+        line: parsed.problems[0]!.line,
+        col: parsed.problems[0]!.col,
+        path: "/quotas/preview/cpus",
+        message: "web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU. Lower the service's resources or replicas, or raise quotas.preview.cpus",
+      },
+    ]);
+    expect(parsed.problems[0]!.line).toBeGreaterThan(30); // the appended quotas block, not line 1
+  });
+
+  it("the same is refused at render (a config changed since validation, a /scale, a rollback)", () => {
+    const config = shop();
+    config.quotas = { preview: { cpus: 1 } };
+    config.services.web!.resources.limits.cpus = 4;
     const err = refusal(() => render(config));
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatchObject({ path: "/quotas/preview/cpus" });
@@ -85,7 +102,8 @@ describe("quotas", () => {
   });
 
   it("applies the kind's own quota: a staging stack is not bound by the preview quota", () => {
-    const config = shop("quotas:\n  preview: { cpus: 0.1 }\n  staging: { cpus: 1 }\n");
+    const config = shop();
+    config.quotas = { preview: { cpus: 0.1 }, staging: { cpus: 1 } };
     expect(() => renderStack({ config, templateFile: "t.yml", templateText: TEMPLATE, environment: stagingEnvironment("shop"), sha: SHA })).not.toThrow();
     expect(refusal(() => render(config)).problems[0]!.path).toBe("/quotas/preview/cpus");
   });

@@ -5,6 +5,7 @@ import { pointerFrom } from "./yaml-positions.js";
 import { SWARM_NAME_MAX } from "../swarm-names.js";
 import { KNOWN_VARIABLES, unknownVariables } from "../render/variables.js";
 import { secretProblems } from "./secret-checks.js";
+import { quotaConfigProblems } from "./quota-checks.js";
 
 /** The longest preview stack suffix we plan for: PR numbers up to 99999. */
 export const LONGEST_PREVIEW_SUFFIX = "-pr-99999";
@@ -51,6 +52,7 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));
   }
   out.push(...secretProblems(config));
+  if (out.length === 0) out.push(...quotaConfigProblems(config));
   return out;
 }
 
