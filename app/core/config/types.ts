@@ -29,6 +29,8 @@ export interface ServiceConfig {
   healthPath: string;
   /** The one service that receives the environment's URL (router / published port). */
   public: boolean;
+  /** No BERTH_SHA: the task spec stays the same across deploys, so a redeploy does not restart it (in-stack ingress). */
+  pinned?: boolean;
   env: Record<string, string>;
   resources: { limits: ResourceSpec; reservations: ResourceSpec };
 }
@@ -54,6 +56,32 @@ export interface PreviewConfig {
   maxFailedTasks: number;
 }
 
+/** Branch environments: staging (pushes to a branch) and production (releases / matching tags). */
+export interface BranchEnvironmentConfig {
+  enabled: boolean;
+  /** Deploy only once the commit's check suites (Berth's own ignored) completed successfully. */
+  ciGate: boolean;
+  healthTimeoutSeconds: number;
+  maxFailedTasks: number;
+}
+
+export interface StagingConfig extends BranchEnvironmentConfig {
+  /** Branch name without refs/heads/. */
+  branch: string;
+}
+
+export interface ProductionConfig extends BranchEnvironmentConfig {
+  /** JavaScript regular expression a pushed tag name must match (whole name). */
+  tagPattern: string;
+  /** Deploy only after an admin's `/deploy production`. */
+  requireApproval: boolean;
+}
+
+export interface HistoryConfig {
+  /** Releases kept per environment. */
+  keep: number;
+}
+
 export interface DeployConfig {
   /** Path of the file it came from, for messages. */
   file: string;
@@ -63,6 +91,9 @@ export interface DeployConfig {
   ssh: SshTarget;
   routing: RoutingConfig;
   preview: PreviewConfig;
+  staging: StagingConfig;
+  production: ProductionConfig;
+  history: HistoryConfig;
   services: Record<string, ServiceConfig>;
 }
 
