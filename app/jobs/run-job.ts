@@ -2,6 +2,7 @@ import type { JobData, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import { deployPreview } from "./deploy-preview.js";
 import { teardownPreview } from "./teardown-preview.js";
+import { deployEnvironment } from "./deploy-environment.js";
 import { FinalError } from "../errors.js";
 
 export function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -10,8 +11,9 @@ export function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<J
       return deployPreview(data, ctx, deps);
     case "teardown-preview":
       return teardownPreview(data, ctx, deps);
-    case "command":
     case "deploy-environment":
+      return deployEnvironment(data, ctx, deps);
+    case "command":
     case "sweep-previews":
       throw new FinalError(`${data.kind} jobs are not handled by this version of Berth`);
   }

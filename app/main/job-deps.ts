@@ -15,6 +15,8 @@ import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
+import { createReleaseStore } from "../adapters/redis/releases.js";
+import { createGitHubCommits } from "../adapters/github/octokit-commits.js";
 
 export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger; enqueue: Enqueue }): { deps: JobDeps; close: () => Promise<void> } {
   const { env, probot, redis, log, enqueue } = args;
@@ -38,6 +40,9 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     clock: systemClock,
     log,
     webBaseUrl: env.githubWebUrl,
+    releases: createReleaseStore(redis, env.queuePrefix),
+    commitsFor: async (installationId) => createGitHubCommits(await probot.auth(installationId)),
+    appId: env.appId,
   };
   return { deps, close: async () => pool.closeAll() };
 }

@@ -59,6 +59,8 @@ export interface SwarmPort {
   rollbackServices(fullNames: string[]): Promise<void>;
   /** `docker stack rm`, then wait until services, containers, networks and volumes labelled with the stack are gone. */
   removeStack(stack: string, opts: { deadline: number }): Promise<{ removedVolumes: string[] }>;
+  /** `docker image inspect` on the manager: image ID and registry digests per reference (for promotion). */
+  inspectImages(refs: string[]): Promise<Record<string, { id: string; repoDigests: string[] }>>;
   /** Last lines of a service's logs (stdout+stderr, timestamps stripped). */
   serviceLogs(fullName: string, tail: number): Promise<string[]>;
 }

@@ -109,6 +109,13 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
       return { removedVolumes };
     },
 
+    async inspectImages(refs) {
+      if (refs.length === 0) return {};
+      const raw = JSON.parse((await run("docker image inspect", dockerArgs.imageInspect(refs))).trim() || "[]") as { Id: string; RepoTags?: string[]; RepoDigests?: string[] }[];
+      // Answers come in argument order.
+      return Object.fromEntries(refs.map((ref, i) => [ref, { id: raw[i]!.Id, repoDigests: raw[i]!.RepoDigests ?? [] }]));
+    },
+
     async serviceLogs(fullName, tail) {
       const result = await pool.exec(target, dockerArgs.serviceLogs(fullName, tail), { timeoutMs: 30_000 });
       if (result.code !== 0) throw dockerFailure(`docker service logs ${fullName}`, result);

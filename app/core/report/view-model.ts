@@ -9,6 +9,7 @@ export type Phase =
   | "deploying" // docker stack deploy running
   | "converging" // waiting for tasks of the new spec
   | "probing" // tasks up, probing the URL
+  | "waiting" // branch deploy held back: CI still running, or an admin's approval (reason says which)
   | "success"
   | "failure" // deploy failed (task errors, timeout, rollback)
   | "config-error" // config invalid: nothing deployed
