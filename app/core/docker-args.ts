@@ -35,6 +35,11 @@ export const dockerArgs = {
   stackContainerIds: (stack: string) => ["docker", "ps", "-aq", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
   stackNetworkIds: (stack: string) => ["docker", "network", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
   stackVolumeNames: (stack: string) => ["docker", "volume", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
+  build: (tag: string, dockerfile: string) => {
+    if (!/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/.test(dockerfile)) throw new Error(`not a relative Dockerfile path: ${JSON.stringify(dockerfile.slice(0, 100))}`);
+    return ["docker", "build", "-q", "--pull=false", "-t", assertImageRef(tag), "-f", dockerfile, "-"];
+  },
+  push: (tag: string) => ["docker", "push", "-q", assertImageRef(tag)],
   imageInspect: (refs: readonly string[]) => ["docker", "image", "inspect", ...refs.map(assertImageRef)],
   volumeRm: (name: string) => ["docker", "volume", "rm", assertSwarmName(name, "volume")],
 };

@@ -8,7 +8,8 @@ import type { Release } from "../core/release.js";
 import { rollbackTarget } from "../core/release.js";
 import { productionEnvironment, stagingEnvironment } from "../core/environment.js";
 import { renderStack } from "../core/render/index.js";
-import { pinImages } from "../core/render/pin-images.js";
+import { pinImages, setImages } from "../core/render/pin-images.js";
+import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
 import { configProblemsFrom } from "./config-problems.js";
@@ -33,10 +34,17 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   const startedAt = deps.clock.now();
   const view: EnvironmentView = { repository: job.repository, app: entry.config?.app ?? "", environment: env, stack: "", sha: target.sha, phase: "rendering", services: [], startedAt };
   const report = await environmentReport(deps, target.reportJobId, job.repository, job.installationId, env, log);
+  // The check run and deployment are created once per report; later phases only update them.
+  let begun = false;
+  const show = (withDeployment: boolean) => {
+    if (begun) return report.update(view);
+    begun = true;
+    report.begin(view, withDeployment);
+  };
   const fail = async (reason: string, withDeployment = true): Promise<JobResult> => {
     view.reason = reason;
     if (!view.sha) view.sha = job.sha;
-    if (/^[0-9a-f]{40}$/.test(view.sha)) report.begin(view, withDeployment);
+    if (/^[0-9a-f]{40}$/.test(view.sha)) show(withDeployment);
     await finish(report, view, "failure", deps.clock.now());
     await releases.clearWaiting(job.repository, env, target.reportJobId);
     log.warn({ reason }, `${env} deploy failed`);
@@ -46,7 +54,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   const config = entry.config;
   if (!config || entry.problems.length > 0) {
     view.configProblems = entry.problems;
-    report.begin(view, false);
+    show(false);
     await finish(report, view, "config-error", deps.clock.now());
     return { outcome: "failed", reason: `invalid deploy config (${entry.problems.length} problems)` };
   }
@@ -85,7 +93,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
       await releases.setWaiting(job.repository, env, { jobId: target.reportJobId, sha: target.sha, ref: target.ref, trigger: target.trigger, sender: target.sender, ...(target.pr ? { pr: target.pr } : {}), waitingFor: gate.wait, since: startedAt });
       view.phase = "waiting";
       view.reason = gate.reason;
-      report.begin(view, true);
+      show(true);
       await report.flush();
       log.info({ reason: gate.reason }, `${env} deploy waits`);
       return { outcome: "waiting", reason: gate.reason };
@@ -96,9 +104,19 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
       plan = { yaml: rendered.yaml, hash: rendered.hash, url: rendered.url, probeUrl: rendered.probeUrl };
     } catch (err) {
       view.configProblems = configProblemsFrom(err, config.file);
-      report.begin(view, false);
+      show(false);
       await finish(report, view, "config-error", deps.clock.now());
       return { outcome: "failed", reason: "stack could not be rendered" };
+    }
+    if (env === "staging" && config.build.enabled) {
+      view.phase = "building";
+      show(true);
+      try {
+        const built = await buildFromSource({ repository: job.repository, installationId: job.installationId, sha: target.sha, config, deps, log });
+        plan = { ...plan, ...setImages(plan.yaml, { [built.service]: built.image }) };
+      } catch (err) {
+        return fail(`building ${config.app}:${target.sha.slice(0, 7)} from source failed: ${(err as Error).message}`);
+      }
     }
     if (env === "production") {
       // Promotion: never a rebuild. Production runs the images staging ran healthy for this very commit.
@@ -109,7 +127,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   }
 
   view.url = plan.url;
-  report.begin(view, true);
+  show(true);
   const healthy = await applyStack({
     swarm: deps.swarmFor(config.ssh), probe: deps.probe, clock: deps.clock, log, stack: environment.stack, yaml: plan.yaml, probeUrl: plan.probeUrl,
     deadline: startedAt + settings.healthTimeoutSeconds * 1000, healthTimeoutSeconds: settings.healthTimeoutSeconds, maxFailedTasks: settings.maxFailedTasks,

@@ -10,13 +10,15 @@ export interface GitOpsState {
   pulls: Map<string, any[]>;
   /** "owner/repo@tag" → commit sha */
   tags: Map<string, string>;
+  /** "owner/repo@sha" → the commit's source as .tar.gz (as GitHub's codeload serves it) */
+  tarballs: Map<string, Buffer>;
 }
 
 const states = new WeakMap<StandInState, GitOpsState>();
 
 export function gitopsState(state: StandInState): GitOpsState {
   let s = states.get(state);
-  if (!s) states.set(state, (s = { checkSuites: new Map(), pulls: new Map(), tags: new Map() }));
+  if (!s) states.set(state, (s = { checkSuites: new Map(), pulls: new Map(), tags: new Map(), tarballs: new Map() }));
   return s;
 }
 
@@ -28,6 +30,10 @@ export function checkSuite(id: number, app: { id: number; slug: string; name: st
 const repoOf = (p: Record<string, string>) => `${p.owner}/${p.repo}`;
 
 export const gitopsRoutes: Array<[string, RegExp, (ctx: RouteContext) => RouteResult]> = [
+  ["GET", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/tarball\/(?<ref>[^/]+)$/, (c) => {
+    const tarball = gitopsState(c.state).tarballs.get(`${repoOf(c.params)}@${c.params.ref}`);
+    return tarball ? { status: 200, body: tarball, headers: { "content-disposition": `attachment; filename=${c.params.repo}-${c.params.ref!.slice(0, 7)}.tar.gz` } } : { status: 404, body: { message: "Not Found" } };
+  }],
   ["GET", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/commits\/(?<ref>[^/]+)\/check-suites$/, (c) => {
     const suites = gitopsState(c.state).checkSuites.get(`${repoOf(c.params)}@${c.params.ref}`) ?? [];
     return { status: 200, body: { total_count: suites.length, check_suites: suites } };

@@ -32,6 +32,7 @@ function config(image: string): DeployConfig {
     staging: { enabled: true, branch: "main", ciGate: false, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
     production: { enabled: true, tagPattern: "^v", ciGate: true, requireApproval: false, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
     history: { keep: 10 },
+    build: { enabled: false, dockerfile: "Dockerfile" },
     services: {
       web: {
         image, replicas: 1, maxReplicas: 5, port: 8080, healthPath: "/healthz", public: true, env: {},

@@ -41,6 +41,7 @@ describe("parseDeployConfig: a valid file", () => {
       staging: { enabled: true, branch: "main", ciGate: false, healthTimeoutSeconds: 300, maxFailedTasks: 3 },
       production: { enabled: true, tagPattern: "^v[0-9]+\\.[0-9]+\\.[0-9]+$", ciGate: true, requireApproval: false, healthTimeoutSeconds: 300, maxFailedTasks: 3 },
       history: { keep: 10 },
+      build: { enabled: false, dockerfile: "Dockerfile" },
       services: {
         web: {
           image: "ghcr.io/acme/shop:{{sha}}",

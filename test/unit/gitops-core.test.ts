@@ -86,3 +86,27 @@ describe("job semantics and arguments", () => {
     expect(() => dockerArgs.imageInspect(["x; rm -rf /"])).toThrow(/not an image reference/);
   });
 });
+
+describe("source tarball root", () => {
+  it("strips GitHub's top-level directory from every entry (ustar, long pax paths) and drops the pax global header", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { stripTarRoot } = await import("../../app/core/tar-root.js");
+    const dir = mkdtempSync(join(tmpdir(), "berth-tar-"));
+    try {
+      const long = "x".repeat(120);
+      mkdirSync(join(dir, "src", "deep", long), { recursive: true });
+      writeFileSync(join(dir, "src", "Dockerfile"), "FROM scratch\n");
+      writeFileSync(join(dir, "src", "deep", long, "f.txt"), "long\n");
+      const tar = execFileSync("tar", ["-C", dir, "--format=pax", "--pax-option=globexthdr.name=pax_global_header,comment=abc", "-cf", "-", "src"], { maxBuffer: 1 << 24 });
+      writeFileSync(join(dir, "out.tar"), stripTarRoot(tar));
+      const listed = execFileSync("tar", ["-tf", join(dir, "out.tar")]).toString().trim().split("\n").sort();
+      expect(listed).toEqual(["Dockerfile", "deep/", `deep/${long}/`, `deep/${long}/f.txt`]);
+      expect(execFileSync("tar", ["-xOf", join(dir, "out.tar"), `deep/${long}/f.txt`]).toString()).toBe("long\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -46,8 +46,10 @@ export function createGitHubCommits(octokit: OctokitLike): GitHubCommits {
       return true;
     },
     async tarball(repo, sha) {
-      const { data } = await call("download tarball", () => octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha, request: { parseSuccessResponseBody: false } }));
-      return Buffer.from(await new Response(data as BodyInit).arrayBuffer());
+      // GitHub answers with a redirect to codeload; Octokit follows it and hands binary bodies over as ArrayBuffer.
+      const { data } = await call("download tarball", () => octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha }));
+      if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return Buffer.from(data as ArrayBuffer);
+      throw new Error(`tarball of ${sha} came back as ${typeof data}, not binary`);
     },
   };
 }

@@ -82,6 +82,16 @@ export interface HistoryConfig {
   keep: number;
 }
 
+/** Image source: build the staging image from the commit's tarball instead of using a CI-built one. */
+export interface BuildConfig {
+  enabled: boolean;
+  /** Service whose image is built; default the public service (filled by the parser). */
+  service?: string;
+  dockerfile: string;
+  /** host[:port]: push <registry>/<app>:<sha> so every node can pull it. */
+  registry?: string;
+}
+
 export interface DeployConfig {
   /** Path of the file it came from, for messages. */
   file: string;
@@ -94,6 +104,7 @@ export interface DeployConfig {
   staging: StagingConfig;
   production: ProductionConfig;
   history: HistoryConfig;
+  build: BuildConfig;
   services: Record<string, ServiceConfig>;
 }
 

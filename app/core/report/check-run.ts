@@ -11,6 +11,7 @@ function title(view: EnvironmentView): string {
   switch (view.phase) {
     case "queued": return "Queued";
     case "rendering": return "Rendering stack";
+    case "building": return `Building ${view.app}:${view.sha.slice(0, 7)} from source`;
     case "deploying": return `Deploying ${view.stack}`;
     case "converging": return view.services.length ? `${running}/${desired} tasks running` : `Waiting for ${view.stack} to start`;
     case "probing": return `Probing ${view.url ?? "the URL"}`;

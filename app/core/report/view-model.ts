@@ -6,6 +6,7 @@ import type { ServiceStatus, TaskProblem } from "../../ports/swarm.js";
 export type Phase =
   | "queued"
   | "rendering"
+  | "building" // building the image from the commit's source (branch deploys with build.enabled)
   | "deploying" // docker stack deploy running
   | "converging" // waiting for tasks of the new spec
   | "probing" // tasks up, probing the URL
