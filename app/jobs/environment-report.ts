@@ -2,6 +2,7 @@
 // GitHub Deployment for the environment (production_environment for production, never transient).
 import type { Logger } from "pino";
 import type { JobDeps } from "./deps.js";
+import type { DeployEnvironmentJob } from "./job-data.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { PreviewReport } from "./preview-report.js";
 
@@ -23,4 +24,26 @@ export async function finish(report: PreviewReport, view: EnvironmentView, phase
   view.finishedAt = now;
   report.update(view);
   await report.flush();
+}
+
+/** A branch deploy that gave up after retries says so on its check run (never dropped silently). */
+export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jobId: string, err: Error, deps: JobDeps): Promise<void> {
+  const log = deps.log.child({ job: jobId, repository: data.repository, environment: data.environment });
+  if (!/^[0-9a-f]{40}$/.test(data.sha)) {
+    log.error({ err: err.message }, "branch deploy gave up after retries (no commit to report on)");
+    return;
+  }
+  try {
+    const entry = await deps.configs.forRepository(data.repository).catch(() => undefined);
+    const report = await environmentReport(deps, jobId, data.repository, data.installationId, data.environment, log);
+    const view: EnvironmentView = {
+      repository: data.repository, app: entry?.config?.app ?? "", environment: data.environment, stack: "", sha: data.sha,
+      phase: "failure", services: [], startedAt: data.receivedAt, finishedAt: deps.clock.now(),
+      reason: `${data.environment} deploy gave up after retries: ${err.message}`,
+    };
+    report.begin(view, false);
+    await report.flush();
+  } catch (reportErr) {
+    log.error({ err: reportErr, original: err.message }, "could not report a failed branch deploy to GitHub");
+  }
 }
