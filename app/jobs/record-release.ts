@@ -10,6 +10,7 @@ import type { EnvironmentRef } from "../core/environment-types.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import type { Release } from "../core/release.js";
 import type { RecordedImage } from "../core/render/pin-images.js";
+import { parse } from "yaml";
 import { previewCommentMarker } from "../core/report/index.js";
 
 export async function recordRelease(args: {
@@ -25,13 +26,14 @@ export async function recordRelease(args: {
 }): Promise<Release> {
   const { job, target, config, plan, view, deps, log } = args;
   const swarm = deps.swarmFor(config.ssh);
-  const refs = [...new Set(view.services.map((s) => s.image))];
-  const inspected = await swarm.inspectImages(refs);
+  // The references exactly as deployed (the status view strips digests for display): tag, repo@digest or image ID.
+  const deployed = Object.entries((parse(plan.yaml) as { services?: Record<string, { image?: string }> }).services ?? {}).map(([name, s]) => [name, s.image ?? ""] as const);
+  const inspected = await swarm.inspectImages([...new Set(deployed.map(([, ref]) => ref))]);
   const images: Record<string, RecordedImage> = {};
-  for (const s of view.services) {
-    const found = inspected[s.image]!;
-    const digest = found.repoDigests[0];
-    images[s.service] = { ref: s.image, id: found.id, ...(digest ? { digest } : {}) };
+  for (const [name, ref] of deployed) {
+    const found = inspected[ref]!;
+    const digest = ref.includes("@sha256:") ? ref : found.repoDigests[0];
+    images[name] = { ref, id: found.id, ...(digest ? { digest } : {}) };
   }
   const at = deps.clock.now();
   const release: Release = {

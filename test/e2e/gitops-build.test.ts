@@ -23,6 +23,10 @@ const docker = (...args: string[]) => execFileSync("docker", args).toString().tr
 const stackLabel = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
 const body = async (url: string) => (await (await fetch(url, { signal: AbortSignal.timeout(3000) })).text()).trim();
 const built: string[] = [];
+/** Serves greeting.txt beside what berth-test-web serves. */
+const GOOD_DOCKERFILE = 'FROM berth-test-web:1\nCOPY greeting.txt /greeting.txt\nCMD ["/bin/sh", "-c", "mkdir -p /www && cp /greeting.txt /www/greeting.txt && exec /entry.sh"]\n';
+const REGISTRY = "127.0.0.1:5055";
+const pushedDigests: string[] = [];
 
 let github: GitHubStandIn;
 let berth: BerthProcess;
@@ -40,15 +44,13 @@ function commit(files: Record<string, string>): string {
   const sha = git("rev-parse", "HEAD").toString().trim();
   const tarball = git("archive", "--format=tar.gz", `--prefix=acme-opsbuild-${sha.slice(0, 7)}/`, sha);
   gitopsState(github.state).tarballs.set(`${REPO}@${sha}`, tarball);
-  built.push(`opsbuild:${sha}`);
+  built.push(`opsbuild:${sha}`, `${REGISTRY}/opsbuild:${sha}`);
   return sha;
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "berth-gitops-build-"));
-  source = mkdtempSync(join(tmpdir(), "berth-gitops-src-"));
-  execFileSync("git", ["init", "-q", "-b", "main", source]);
-  writeFileSync(join(dir, "opsbuild.yml"), `repository: ${REPO}
+/** The deploy config; `extraBuild` adds keys to build (e.g. a registry). Berth re-reads it on every job. */
+function config(extraBuild: string): string {
+  return `repository: ${REPO}
 app: opsbuild
 template: web-service.yml
 ssh:
@@ -58,14 +60,21 @@ ssh:
   privateKeyPath: \${BERTH_SSH_KEY_PATH}
   hostKey: \${BERTH_SSH_HOST_KEY}
 routing: { mode: host-port, domain: ops.localhost, previewPortBase: 23010 }
-build: { enabled: true }
+build: { enabled: true${extraBuild} }
 services:
   web:
     image: opsbuild:built-by-berth
     public: true
     port: 8080
     healthPath: /healthz
-`);
+`;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "berth-gitops-build-"));
+  source = mkdtempSync(join(tmpdir(), "berth-gitops-src-"));
+  execFileSync("git", ["init", "-q", "-b", "main", source]);
+  writeFileSync(join(dir, "opsbuild.yml"), config(""));
   const privateKey = testAppKey();
   github = await startGitHubStandIn({ appId: 4242, privateKey });
   berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: dir } });
@@ -77,6 +86,8 @@ afterAll(async () => {
   await github?.close();
   for (const stack of ["opsbuild-staging", "opsbuild"]) if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
   await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
+  // What the registry test pushed: deleted by digest through the registry API (deletes are enabled in up.sh's config).
+  for (const digest of pushedDigests) await fetch(`http://${REGISTRY}/v2/opsbuild/manifests/${digest}`, { method: "DELETE" }).catch(() => undefined);
   for (const tag of built) {
     try {
       execFileSync("docker", ["rmi", tag], { stdio: "ignore" });
@@ -94,7 +105,7 @@ describe("build from source", () => {
 
   it("push → tarball via the GitHub API → docker build on the manager over SSH → staging runs opsbuild:<sha>", async () => {
     sha = commit({
-      Dockerfile: 'FROM berth-test-web:1\nCOPY greeting.txt /greeting.txt\nCMD ["/bin/sh", "-c", "mkdir -p /www && cp /greeting.txt /www/greeting.txt && exec /entry.sh"]\n',
+      Dockerfile: GOOD_DOCKERFILE,
       "greeting.txt": `${greeting}\n`,
     });
     const mark = github.requests.length;
@@ -133,5 +144,21 @@ describe("build from source", () => {
     expect(check.output.summary).toContain(`building opsbuild:${broken.slice(0, 7)} from source failed`);
     expect(check.output.summary).toMatch(/missing\.txt/);
     expect(await body(STAGING_URL)).toBe(`berth-test-web sha=${sha}`);
+  });
+
+  it("with build.registry (multi-node Swarms): the built image is pushed to the registry on 127.0.0.1 and deployed by digest", async () => {
+    writeFileSync(join(dir, "opsbuild.yml"), config(`, registry: "${REGISTRY}"`));
+    const next = commit({ Dockerfile: GOOD_DOCKERFILE, "greeting.txt": `${greeting} via registry\n` });
+    const mark = github.requests.length;
+    await send("push", pushPayload({ ref: "refs/heads/main", sha: next, repository: REPO }));
+    const final = await waitForFinalDeploymentStatus(github, mark, 300_000);
+    await waitForQuiet(github, mark);
+    expect(final).toMatchObject({ state: "success", environment_url: STAGING_URL });
+    const tags = (await (await fetch(`http://${REGISTRY}/v2/opsbuild/tags/list`)).json()) as { tags: string[] };
+    expect(tags.tags).toContain(next);
+    const digest = (await fetch(`http://${REGISTRY}/v2/opsbuild/manifests/${next}`, { method: "HEAD", headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" } })).headers.get("docker-content-digest")!;
+    pushedDigests.push(digest);
+    expect(docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild-staging_web")).toBe(`${REGISTRY}/opsbuild@${digest}`);
+    expect(await body(`${STAGING_URL}/greeting.txt`)).toBe(`${greeting} via registry`);
   });
 });
