@@ -52,6 +52,7 @@ export async function applyStack(input: ApplyStackInput): Promise<boolean> {
     view.problems = outcome.problems;
     view.reason = outcome.message;
     await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    await addFailedTaskLogs(swarm, view, log);
     return false;
   }
 
@@ -64,4 +65,24 @@ export async function applyStack(input: ApplyStackInput): Promise<boolean> {
     return false;
   }
   return true;
+}
+
+const TASK_LOG_LINES = 20;
+const MAX_TASKS = 2;
+
+/**
+ * A service's logs mix every task: while the old version keeps serving, its request lines bury the failing task's
+ * last words. So the newest failed tasks' own logs are shown too (docker service logs takes a task id).
+ */
+async function addFailedTaskLogs(swarm: SwarmPort, view: EnvironmentView, log: Logger): Promise<void> {
+  const newest = new Map<string, string>();
+  for (const p of [...(view.problems ?? [])].reverse()) if (!newest.has(p.service) && newest.size < MAX_TASKS) newest.set(p.service, p.taskId);
+  for (const [service, taskId] of newest) {
+    try {
+      const lines = await swarm.serviceLogs(taskId, TASK_LOG_LINES);
+      if (lines.length > 0) view.logs = { ...view.logs, [`${service} (failed task ${taskId})`]: lines };
+    } catch (err) {
+      log.warn({ err, taskId }, "could not read the failed task's logs");
+    }
+  }
 }
