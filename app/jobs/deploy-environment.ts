@@ -14,7 +14,7 @@ import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { environmentReport, finish } from "./environment-report.js";
-import { checkGates, type Target } from "./environment-gates.js";
+import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
 
 export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -30,6 +30,13 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     const waiting = await releases.waiting(job.repository, env);
     if (!waiting || waiting.waitingFor !== "ci" || (job.sha !== "" && waiting.sha !== job.sha)) return { outcome: "skipped", reason: `no ${env} deploy waits for CI of this commit` };
     target = { sha: waiting.sha, ref: waiting.ref, trigger: waiting.trigger, sender: waiting.sender, pr: waiting.pr, reportJobId: waiting.jobId };
+  }
+  if (job.trigger !== "rollback" && target.sha === "") {
+    const resolved = await resolveCommit(job, target, deps);
+    if (!resolved) {
+      log.warn(`${env}: nothing to promote, staging has no healthy release yet`);
+      return { outcome: "failed", reason: "nothing to promote: staging has no healthy release yet" };
+    }
   }
   const startedAt = deps.clock.now();
   const view: EnvironmentView = { repository: job.repository, app: entry.config?.app ?? "", environment: env, stack: "", sha: target.sha, phase: "rendering", services: [], startedAt };
@@ -73,20 +80,6 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     view.sha = found.sha;
     plan = { yaml: found.yaml, hash: found.hash, url: found.url, probeUrl: found.probeUrl, restoredFrom: found.id };
   } else {
-    if (target.sha === "" && target.ref.startsWith("refs/tags/")) {
-      // release.published names a tag; the commit behind it is asked from GitHub (the payload has none).
-      const [owner, repo] = job.repository.split("/") as [string, string];
-      target.sha = await (await deps.commitsFor(job.installationId)).resolveCommit({ owner, repo }, target.ref.slice("refs/tags/".length));
-      view.sha = target.sha;
-    }
-    if (env === "production" && target.sha === "") {
-      // `/deploy production`: release the deploy that waits for approval, else promote what staging runs.
-      const waiting = await releases.waiting(job.repository, env);
-      const source = waiting?.waitingFor === "approval" ? waiting : stagingHistory[0];
-      if (!source) return fail("nothing to promote: staging has no healthy release yet", false);
-      Object.assign(target, { sha: source.sha, ref: source.ref, ...(waiting?.waitingFor === "approval" ? { reportJobId: waiting.jobId } : {}) });
-      view.sha = source.sha;
-    }
     const gate = await checkGates(job, target, config, deps);
     if (!gate.go) {
       if ("failed" in gate) return fail(gate.failed);

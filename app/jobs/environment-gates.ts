@@ -35,3 +35,25 @@ export async function checkGates(job: DeployEnvironmentJob, target: Target, conf
   }
   return { go: true, ...(note ? { note } : {}) };
 }
+
+/**
+ * A job without a commit: a release names a tag (GitHub is asked which commit it points at); `/deploy production`
+ * releases the deploy that waits for approval (reporting on its check run) or promotes what staging runs now.
+ */
+export async function resolveCommit(job: DeployEnvironmentJob, target: Target, deps: JobDeps): Promise<boolean> {
+  if (target.ref.startsWith("refs/tags/")) {
+    const [owner, repo] = job.repository.split("/") as [string, string];
+    target.sha = await (await deps.commitsFor!(job.installationId)).resolveCommit({ owner, repo }, target.ref.slice("refs/tags/".length));
+    return true;
+  }
+  if (job.environment !== "production") return false;
+  const waiting = await deps.releases!.waiting(job.repository, "production");
+  if (waiting?.waitingFor === "approval") {
+    Object.assign(target, { sha: waiting.sha, ref: waiting.ref, reportJobId: waiting.jobId });
+    return true;
+  }
+  const staging = (await deps.releases!.history(job.repository, "staging"))[0];
+  if (!staging) return false;
+  Object.assign(target, { sha: staging.sha, ref: staging.ref });
+  return true;
+}

@@ -18,6 +18,8 @@ import { infraEnv } from "../helpers/infra.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { cli } from "../../app/main/cli.js";
 import { startPoller } from "../helpers/poller.js";
+import { createRedis } from "../../app/adapters/redis/connection.js";
+import { createDeployQueue } from "../../app/queue/queue.js";
 
 const REPO = "acme/opsshop";
 const STAGING = "opsshop-staging";
@@ -56,7 +58,14 @@ const checkUpdates = (mark: number, name: string) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "berth-gitops-"));
-  writeFileSync(join(dir, "opsshop.yml"), `repository: ${REPO}
+  writeFileSync(join(dir, "opsshop.yml"), config(false));
+  const privateKey = testAppKey();
+  github = await startGitHubStandIn({ appId: 4242, privateKey });
+  berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: dir } });
+});
+
+function config(requireApproval: boolean): string {
+  return `repository: ${REPO}
 app: opsshop
 template: web-ingress.yml
 ssh:
@@ -67,7 +76,7 @@ ssh:
   hostKey: \${BERTH_SSH_HOST_KEY}
 routing: { mode: host-port, domain: ops.localhost, previewPortBase: 23000 }
 staging: { branch: main, ciGate: true, healthTimeoutSeconds: 240 }
-production: { tagPattern: "^v[0-9]+\\\\.[0-9]+\\\\.[0-9]+$", healthTimeoutSeconds: 240, maxFailedTasks: 3 }
+production: { tagPattern: "^v[0-9]+\\\\.[0-9]+\\\\.[0-9]+$", healthTimeoutSeconds: 240, maxFailedTasks: 3, requireApproval: ${requireApproval} }
 history: { keep: 5 }
 services:
   ingress:
@@ -82,11 +91,8 @@ services:
     port: 8080
     healthPath: /healthz
     env: { APP_ENV: "{{environment}}" }
-`);
-  const privateKey = testAppKey();
-  github = await startGitHubStandIn({ appId: 4242, privateKey });
-  berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: dir } });
-});
+`;
+}
 
 afterAll(async () => {
   if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-120).join("\n")}`);
@@ -271,5 +277,42 @@ describe("branch GitOps through the real bot process", () => {
     expect(lines.map((l) => l.split(/\s+/)[2])).toEqual([B.slice(0, 12), current, B.slice(0, 12), A.slice(0, 12)]);
     expect(await cli(["rollback", REPO, "staging", "0000000"], env, () => undefined, (l) => errors.push(l))).toBe(1);
     expect(errors.at(-1)).toBe(`cannot roll back ${REPO} staging: no release of 0000000 among the last 4; see berth history`);
+  });
+
+  it("production with requireApproval waits for /deploy production; /rollback production restores the release before", async () => {
+    writeFileSync(join(dir, "opsshop.yml"), config(true));
+    gitopsState(github.state).tags.set(`${REPO}@v1.1.0`, B);
+    let mark = github.requests.length;
+    await send("release", releasePublishedPayload({ tag: "v1.1.0", repository: REPO }));
+    const pending = await waitForFinalDeploymentStatus(github, mark, 60_000, ["pending"]);
+    await waitForQuiet(github, mark);
+    expect(pending.description).toBe("waiting for an admin's /deploy production");
+    expect(await body(PRODUCTION_URL)).toBe(`berth-test-web sha=${A}`);
+    const checkRun = [...github.state.checkRuns.values()].filter((r) => r.name === "Berth / production").at(-1)!;
+    expect(checkRun).toMatchObject({ head_sha: B, status: "in_progress", output: { title: "Waiting for an admin's /deploy production" } });
+
+    // What the commands job enqueues for an admin's `/deploy production` and `/rollback production` (job-data.ts).
+    const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    const queue = createDeployQueue({ connection: redis, prefix: berth.queuePrefix });
+    const command = (trigger: "command" | "rollback") => ({ kind: "deploy-environment" as const, environment: "production" as const, repository: REPO, installationId: 4242, sha: "", ref: "", trigger, sender: "admin", deliveryId: `ops-${trigger}-${randomBytes(4).toString("hex")}`, receivedAt: Date.now(), pr: MERGED_PR });
+    try {
+      mark = github.requests.length;
+      await queue.enqueue(command("command"));
+      expect(await waitForFinalDeploymentStatus(github, mark, 300_000)).toMatchObject({ state: "success", environment_url: PRODUCTION_URL });
+      await waitForQuiet(github, mark);
+      expect(await body(PRODUCTION_URL)).toBe(`berth-test-web sha=${B}`);
+      // The waiting check run is the one that completes; no second deployment is created.
+      expect(github.state.checkRuns.get(checkRun.id)).toMatchObject({ status: "completed", conclusion: "success" });
+      expect(since(mark).some((r) => r.method === "POST" && r.path.endsWith("/deployments"))).toBe(false);
+
+      mark = github.requests.length;
+      await queue.enqueue(command("rollback"));
+      expect(await waitForFinalDeploymentStatus(github, mark, 300_000)).toMatchObject({ state: "success" });
+      await waitForQuiet(github, mark);
+      expect(await body(PRODUCTION_URL)).toBe(`berth-test-web sha=${A}`);
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 });
