@@ -13,7 +13,7 @@ import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
 import { configProblemsFrom } from "./config-problems.js";
-import { environmentReport, finish } from "./environment-report.js";
+import { closeSuperseded, environmentReport, finish } from "./environment-report.js";
 import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
 
@@ -80,6 +80,11 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     view.sha = found.sha;
     plan = { yaml: found.yaml, hash: found.hash, url: found.url, probeUrl: found.probeUrl, restoredFrom: found.id };
   } else {
+    const overtaken = await releases.waiting(job.repository, env);
+    if (overtaken && overtaken.jobId !== target.reportJobId && overtaken.sha !== target.sha) {
+      await closeSuperseded(deps, job, overtaken, target.sha, log);
+      await releases.clearWaiting(job.repository, env, overtaken.jobId);
+    }
     const gate = await checkGates(job, target, config, deps);
     if (!gate.go) {
       if ("failed" in gate) return fail(gate.failed);

@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { JobDeps } from "./deps.js";
 import type { DeployEnvironmentJob } from "./job-data.js";
+import type { WaitingDeploy } from "../ports/releases.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { PreviewReport } from "./preview-report.js";
 
@@ -45,5 +46,20 @@ export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jo
     await report.flush();
   } catch (reportErr) {
     log.error({ err: reportErr, original: err.message }, "could not report a failed branch deploy to GitHub");
+  }
+}
+
+/** A deploy that waited (for CI or approval) and was overtaken by a newer commit: its check run and deployment close. */
+export async function closeSuperseded(deps: JobDeps, job: DeployEnvironmentJob, waiting: WaitingDeploy, bySha: string, log: Logger): Promise<void> {
+  try {
+    const report = await environmentReport(deps, waiting.jobId, job.repository, job.installationId, job.environment, log);
+    const view: EnvironmentView = {
+      repository: job.repository, app: "", environment: job.environment, stack: "", sha: waiting.sha, phase: "superseded", services: [],
+      startedAt: waiting.since, finishedAt: deps.clock.now(), reason: `${bySha.slice(0, 7)} came after it; nothing was deployed for ${waiting.sha.slice(0, 7)}`,
+    };
+    report.begin(view, true);
+    await report.flush();
+  } catch (err) {
+    log.warn({ err, waiting: waiting.jobId }, "could not close the superseded waiting deploy's check run");
   }
 }

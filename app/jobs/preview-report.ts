@@ -138,4 +138,4 @@ export class PreviewReport {
   }
 }
 
-const FINAL = new Set(["success", "failure", "config-error", "torn-down"]);
+const FINAL = new Set(["success", "failure", "config-error", "torn-down", "superseded"]);

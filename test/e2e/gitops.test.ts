@@ -193,6 +193,24 @@ describe("branch GitOps through the real bot process", () => {
     expect(await body(STAGING_URL)).toBe(`berth-test-web sha=${A}`);
   });
 
+  it("a newer push supersedes a deploy still waiting for CI: its check run is cancelled, its deployment inactive", async () => {
+    const [P1, P2] = [sha(), sha()];
+    ci(P1, "in_progress", null);
+    ci(P2, "queued", null);
+    let mark = github.requests.length;
+    await send("push", pushPayload({ ref: "refs/heads/main", sha: P1, repository: REPO }));
+    await waitForFinalDeploymentStatus(github, mark, 60_000, ["pending"]);
+    await waitForQuiet(github, mark);
+    const waiting = [...github.state.checkRuns.values()].find((r) => r.head_sha === P1)!;
+    mark = github.requests.length;
+    await send("push", pushPayload({ ref: "refs/heads/main", sha: P2, repository: REPO }));
+    expect(await waitForFinalDeploymentStatus(github, mark, 60_000, ["inactive"])).toMatchObject({ description: `Superseded: ${P2.slice(0, 7)} came after it; nothing was deployed for ${P1.slice(0, 7)}` });
+    await waitForFinalDeploymentStatus(github, mark, 60_000, ["pending"]);
+    await waitForQuiet(github, mark);
+    expect(github.state.checkRuns.get(waiting.id)).toMatchObject({ status: "completed", conclusion: "cancelled" });
+    expect(await body(STAGING_URL)).toBe(`berth-test-web sha=${A}`);
+  });
+
   const B = sha();
   it("rolling update under load: polled every 50 ms → 0 failed requests; afterwards only the new SHA answers", async () => {
     ciImage(B);

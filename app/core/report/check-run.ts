@@ -21,6 +21,7 @@ function title(view: EnvironmentView): string {
     case "config-error": return `Invalid deploy config (${view.configProblems?.length ?? 0} problem${view.configProblems?.length === 1 ? "" : "s"})`;
     case "tearing-down": return "Tearing down";
     case "torn-down": return "Preview torn down";
+    case "superseded": return `Superseded: ${view.reason ?? "a newer commit"}`.slice(0, 120);
   }
 }
 
@@ -29,8 +30,8 @@ function liveName(view: EnvironmentView): string {
 }
 
 export function checkRunState(view: EnvironmentView): CheckRunState {
-  const status = view.phase === "queued" ? "queued" : ["success", "failure", "config-error", "torn-down"].includes(view.phase) ? "completed" : "in_progress";
-  const conclusion = status !== "completed" ? undefined : view.phase === "success" ? "success" : view.phase === "torn-down" ? "neutral" : "failure";
+  const status = view.phase === "queued" ? "queued" : ["success", "failure", "config-error", "torn-down", "superseded"].includes(view.phase) ? "completed" : "in_progress";
+  const conclusion = status !== "completed" ? undefined : view.phase === "success" ? "success" : view.phase === "torn-down" ? "neutral" : view.phase === "superseded" ? "cancelled" : "failure";
   const lines: string[] = [];
   if (view.phase === "config-error") {
     lines.push(configProblemsSection(view));

@@ -20,6 +20,8 @@ export function deploymentStatus(view: EnvironmentView): DeploymentStatusSpec {
     case "failure":
     case "config-error":
       return { state: "failure", description: clip(view.reason ?? "Deploy failed") };
+    case "superseded":
+      return { state: "inactive", description: clip(`Superseded: ${view.reason ?? "a newer commit"}`) };
     case "torn-down":
       return { state: "inactive", description: clip(`Preview removed (${view.reason ?? "closed"})`) };
     case "queued":

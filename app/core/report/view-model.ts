@@ -14,6 +14,7 @@ export type Phase =
   | "success"
   | "failure" // deploy failed (task errors, timeout, rollback)
   | "config-error" // config invalid: nothing deployed
+  | "superseded" // a newer commit replaced this waiting branch deploy: nothing deployed for it
   | "tearing-down"
   | "torn-down";
 
