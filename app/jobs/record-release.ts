@@ -53,7 +53,10 @@ export async function recordRelease(args: {
     images,
     ...(plan.restoredFrom ? { restoredFrom: plan.restoredFrom } : {}),
   };
-  await deps.releases!.record(job.repository, job.environment, release, config.history.keep);
+  // The same commit and render again (a tag push and its release.published, or a retried job) is not a new release.
+  const current = args.history[0];
+  const repeat = current !== undefined && current.sha === release.sha && current.hash === release.hash && job.trigger !== "rollback";
+  if (!repeat) await deps.releases!.record(job.repository, job.environment, release, config.history.keep);
   await deps.releases!.clearWaiting(job.repository, job.environment, target.reportJobId);
 
   if (job.environment === "staging" && job.trigger !== "rollback") {

@@ -110,3 +110,16 @@ describe("source tarball root", () => {
     }
   });
 });
+
+describe("branch deploy reports", () => {
+  it("waiting is an in-progress check and a pending deployment; superseded is cancelled and inactive; success names the environment", async () => {
+    const { checkRunState, deploymentStatus } = await import("../../app/core/report/index.js");
+    const view = { repository: "a/b", app: "shop", environment: "production", stack: "shop", sha: "a".repeat(40), services: [], startedAt: 0 };
+    expect(checkRunState({ ...view, phase: "waiting", reason: "waiting for CI: X (queued)" })).toMatchObject({ status: "in_progress", title: "Waiting for CI: X (queued)" });
+    expect(deploymentStatus({ ...view, phase: "waiting", reason: "waiting for CI: X (queued)" })).toEqual({ state: "pending", description: "waiting for CI: X (queued)" });
+    expect(checkRunState({ ...view, phase: "superseded", reason: "bbbbbbb came after it" })).toMatchObject({ status: "completed", conclusion: "cancelled" });
+    expect(deploymentStatus({ ...view, phase: "superseded", reason: "bbbbbbb came after it" }).state).toBe("inactive");
+    expect(checkRunState({ ...view, phase: "success", url: "https://shop.example.com" }).title).toBe("Production is live");
+    expect(deploymentStatus({ ...view, phase: "success", url: "https://shop.example.com" })).toMatchObject({ state: "success", description: "Production live at aaaaaaa", environmentUrl: "https://shop.example.com" });
+  });
+});
