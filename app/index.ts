@@ -2,9 +2,14 @@
 import type { Probot } from "probot";
 import type { Enqueue } from "./events/enqueue.js";
 import { onPullRequest } from "./events/on-pull-request.js";
+import { onCiCompleted, onPush, onReleasePublished } from "./events/on-branch-event.js";
+import type { ConfigSource } from "./ports/config-source.js";
 
-export function berthApp(enqueue: Enqueue) {
+export function berthApp(enqueue: Enqueue, configs?: ConfigSource) {
   return (app: Probot): void => {
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"], onPullRequest(enqueue));
+    app.on("push", onPush(enqueue, configs));
+    app.on("release.published", onReleasePublished(enqueue));
+    app.on(["check_suite.completed", "workflow_run.completed"], onCiCompleted(enqueue));
   };
 }

@@ -22,6 +22,14 @@ function secretName(name: string): string {
   return name;
 }
 
+// Image references as Docker prints them: [registry[:port]/]name[:tag][@sha256:…], or a bare image ID sha256:….
+const IMAGE_REF = /^(?:sha256:[0-9a-f]{64}|[a-z0-9][a-z0-9._-]*(?::[0-9]{1,5})?(?:\/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?)$/;
+
+export function assertImageRef(ref: string): string {
+  if (ref.length > 512 || !IMAGE_REF.test(ref)) throw new Error(`not an image reference: ${JSON.stringify(ref.slice(0, 100))}`);
+  return ref;
+}
+
 export const dockerArgs = {
   stackDeploy: (stack: string) => [
     "docker", "stack", "deploy", "--prune", "--resolve-image", "never", "--with-registry-auth", "-c", "-", assertSwarmName(stack, "stack"),
@@ -39,6 +47,12 @@ export const dockerArgs = {
   stackContainerIds: (stack: string) => ["docker", "ps", "-aq", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
   stackNetworkIds: (stack: string) => ["docker", "network", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
   stackVolumeNames: (stack: string) => ["docker", "volume", "ls", "-q", "--filter", `label=${STACK_LABEL}=${assertSwarmName(stack, "stack")}`],
+  build: (tag: string, dockerfile: string) => {
+    if (!/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/.test(dockerfile)) throw new Error(`not a relative Dockerfile path: ${JSON.stringify(dockerfile.slice(0, 100))}`);
+    return ["docker", "build", "-q", "--pull=false", "-t", assertImageRef(tag), "-f", dockerfile, "-"];
+  },
+  push: (tag: string) => ["docker", "push", "-q", assertImageRef(tag)],
+  imageInspect: (refs: readonly string[]) => ["docker", "image", "inspect", ...refs.map(assertImageRef)],
   volumeRm: (name: string) => ["docker", "volume", "rm", assertSwarmName(name, "volume")],
   repositoryServiceIds: (repository: string) => ["docker", "service", "ls", "-q", "--filter", `label=berth.repository=${labelValue(repository, "repository")}`],
   /** The value is read from stdin ("-"): it never appears in an argument list, a process listing or a log. */

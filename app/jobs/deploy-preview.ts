@@ -7,8 +7,8 @@ import { previewEnvironment } from "../core/environment.js";
 import { renderStack } from "../core/render/index.js";
 import { PreviewReport } from "./preview-report.js";
 import { configProblemsFrom } from "./config-problems.js";
-import { recoverFailedDeploy } from "./recover-failed-deploy.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
+import { applyStack } from "./apply-stack.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -67,42 +67,21 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   for (const [name, swarmName] of Object.entries(secrets.names)) {
     await swarm.ensureSecret(swarmName, secrets.values[name]!, { "berth.repository": config.repository, "berth.environment": environment.name, "berth.stack": environment.stack });
   }
-  const before = await swarm.stackServices(environment.stack);
-  const deadline = startedAt + config.preview.healthTimeoutSeconds * 1000;
-
-  view.phase = "deploying";
-  report.update(view);
-  const deployedAt = deps.clock.now();
-  await swarm.deployStack(environment.stack, rendered.yaml);
-  log.info({ stack: environment.stack, hash: rendered.hash }, "stack deployed; waiting for the new spec to run");
-
-  view.phase = "converging";
-  report.update(view);
-  const outcome = await swarm.waitForStack(environment.stack, {
-    deadline,
-    since: deployedAt,
+  const healthy = await applyStack({
+    swarm,
+    probe: deps.probe,
+    clock: deps.clock,
+    log,
+    stack: environment.stack,
+    yaml: rendered.yaml,
+    probeUrl: rendered.probeUrl,
+    deadline: startedAt + config.preview.healthTimeoutSeconds * 1000,
+    healthTimeoutSeconds: config.preview.healthTimeoutSeconds,
     maxFailedTasks: config.preview.maxFailedTasks,
-    onProgress: async (p) => {
-      view.services = p.services;
-      report.update(view);
-    },
+    view,
+    update: (v) => report.update(v),
   });
-  view.services = outcome.services;
-  if (!outcome.ok) {
-    view.problems = outcome.problems;
-    view.reason = outcome.message;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
-    return finishFailure(report, view, deps);
-  }
-
-  view.phase = "probing";
-  report.update(view);
-  const probe = await deps.probe.waitFor2xx(rendered.probeUrl, deadline);
-  if (!probe.ok) {
-    view.reason = `${rendered.probeUrl} did not answer 2xx within ${config.preview.healthTimeoutSeconds} s (${probe.attempts} attempts; last: ${probe.status ?? probe.detail})`;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
-    return finishFailure(report, view, deps);
-  }
+  if (!healthy) return finishFailure(report, view, deps);
 
   // Older versions of the secrets: no service of this stack refers to them any more.
   const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));

@@ -11,6 +11,8 @@ import type { Enqueue } from "../events/enqueue.js";
 import type { SecretSource } from "../ports/secrets.js";
 import type { ActivityStore } from "../ports/activity.js";
 import type { PullRequestTrust } from "../ports/pull-request-trust.js";
+import type { ReleaseStore } from "../ports/releases.js";
+import type { GitHubCommits } from "../ports/github-commits.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -31,6 +33,12 @@ export interface JobDeps {
   clock: Clock;
   log: Logger;
   webBaseUrl: string;
+  /** Branch deploys: release history and deploys waiting for CI (required by deploy-environment jobs). */
+  releases?: ReleaseStore;
+  /** Branch deploys: check suites, merged PRs and tarballs of a commit. */
+  commitsFor?(installationId: number): Promise<GitHubCommits>;
+  /** The App's own id: its check suite is ignored by the CI gate. */
+  appId?: number;
 }
 
 export interface JobContext {

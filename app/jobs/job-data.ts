@@ -54,6 +54,9 @@ export interface CommandJob extends JobBase {
  *   (or release a production deploy that waits for an admin's approval).
  * - `/rollback [staging|production] [sha]` → trigger "rollback", sha = the release to restore, "" = the one before
  *   the current release.
+ * - check_suite / workflow_run completed → trigger "ci", sha = the suite's head SHA: re-evaluates the deploy that
+ *   waits for CI in that environment (nothing else); a release.published → sha "" and ref refs/tags/<tag>: the job
+ *   resolves the tag to its commit.
  */
 export interface DeployEnvironmentJob extends JobBase {
   kind: "deploy-environment";
@@ -102,7 +105,9 @@ export function environmentKey(data: JobData): string {
  * Commands do not supersede and are not superseded: a /scale queued behind a push must still be persisted.
  */
 export function supersedes(data: JobData): boolean {
-  return data.kind === "deploy-preview" || data.kind === "teardown-preview" || data.kind === "deploy-environment";
+  // A CI event only re-evaluates the deploy that waits for CI: it must neither drop a queued push nor be dropped.
+  if (data.kind === "deploy-environment") return data.trigger !== "ci";
+  return data.kind === "deploy-preview" || data.kind === "teardown-preview";
 }
 
 /** A commit a job is about, for the lock holder details. */

@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { checkRunState, deploymentStatus, previewComment, previewCommentMarker } from "../core/report/index.js";
-import type { GitHubReporter, RepoRef } from "../ports/github-reporter.js";
+import type { DeploymentSpec, GitHubReporter, RepoRef } from "../ports/github-reporter.js";
 import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
 
@@ -32,7 +32,13 @@ export class PreviewReport {
   private failure?: unknown;
   private ready: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: PreviewReportDeps, private readonly jobId: string, repository: string) {
+  /** Staging and production reuse this report with their own check name and deployment (see environment-report.ts). */
+  constructor(
+    private readonly deps: PreviewReportDeps,
+    private readonly jobId: string,
+    repository: string,
+    private readonly kind: { checkName: string; deployment?: (view: EnvironmentView) => Omit<DeploymentSpec, "ref" | "environment" | "payload"> } = { checkName: PREVIEW_CHECK_NAME },
+  ) {
     const [owner, repo] = repository.split("/") as [string, string];
     this.repo = { owner, repo };
   }
@@ -51,7 +57,7 @@ export class PreviewReport {
   private async createHandles(view: EnvironmentView, withDeployment: boolean): Promise<void> {
     this.handles = await this.deps.handles.get(this.jobId);
     if (this.handles.checkRunId === undefined) {
-      const created = await this.deps.reporter.createCheckRun(this.repo, PREVIEW_CHECK_NAME, view.sha, checkRunState({ ...view, phase: "queued" }), this.jobId);
+      const created = await this.deps.reporter.createCheckRun(this.repo, this.kind.checkName, view.sha, checkRunState({ ...view, phase: "queued" }), this.jobId);
       this.handles = { ...this.handles, checkRunId: created.id, checkRunUrl: created.url };
       await this.deps.handles.merge(this.jobId, { checkRunId: created.id, checkRunUrl: created.url });
     }
@@ -59,9 +65,7 @@ export class PreviewReport {
       const id = await this.deps.reporter.createDeployment(this.repo, {
         ref: view.sha,
         environment: view.environment,
-        description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`,
-        transient: true,
-        production: false,
+        ...(this.kind.deployment?.(view) ?? { description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`, transient: true, production: false }),
         payload: { stack: view.stack, job: this.jobId },
       });
       this.handles = { ...this.handles, deploymentId: id };
@@ -134,4 +138,4 @@ export class PreviewReport {
   }
 }
 
-const FINAL = new Set(["success", "failure", "config-error", "torn-down", "waiting-approval", "refused"]);
+const FINAL = new Set(["success", "failure", "config-error", "torn-down", "waiting-approval", "refused", "superseded"]);

@@ -2,6 +2,7 @@ import type { JobData, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import { deployPreview } from "./deploy-preview.js";
 import { teardownPreview } from "./teardown-preview.js";
+import { deployEnvironment } from "./deploy-environment.js";
 import { FinalError } from "../errors.js";
 import { sweepPreviews } from "./sweep-previews.js";
 
@@ -14,8 +15,9 @@ export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Pro
       return teardownPreview(data, ctx, deps);
     case "sweep-previews":
       return sweepPreviews(data, ctx, deps);
-    case "command":
     case "deploy-environment":
+      return deployEnvironment(data, ctx, deps);
+    case "command":
       throw new FinalError(`${data.kind} jobs are not handled by this version of Berth`);
   }
 }

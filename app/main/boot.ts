@@ -13,6 +13,7 @@ import { startDeployWorker } from "../queue/worker.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
+import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 
 export interface Running {
   env: BerthEnv;
@@ -33,7 +34,8 @@ export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: 
   const queue = createDeployQueue({ connection: redis, prefix: env.queuePrefix });
   const enqueue = (d: Parameters<typeof queue.enqueue>[0]) => queue.enqueue(d);
   if (roles.server) {
-    server = await startServer({ probot, enqueue, redis, port: env.port, host: env.host });
+    const configs = createFileConfigSource({ configDir: env.configDir, templatesDir: env.templatesDir, variables: env.configVariables });
+    server = await startServer({ probot, enqueue, redis, port: env.port, host: env.host, configs });
     const address = server.address();
     log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");
     closers.push(() => new Promise((r) => server!.close(() => r(undefined))));

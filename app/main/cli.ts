@@ -2,6 +2,8 @@
 // touching GitHub or a Swarm.
 //   berth validate [--config-dir deploy-configs]                 every config, problems as file:line:col
 //   berth render <owner/repo> --pr N --sha SHA [--config-dir D] [--templates-dir T]
+//   berth history <owner/repo> <staging|production>              releases kept in Redis (REDIS_URL, BERTH_QUEUE_PREFIX)
+//   berth rollback <owner/repo> <staging|production> [sha] [--wait]  queue a redeploy of a recorded release
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -10,19 +12,25 @@ import { renderStack } from "../core/render/index.js";
 import { previewEnvironment } from "../core/environment.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 import { configProblemsFrom } from "../jobs/config-problems.js";
+import { releaseCommand } from "./release-commands.js";
 
 const USAGE = `usage:
   berth validate [--config-dir DIR]
-  berth render <owner/repo> --pr N --sha SHA [--config-dir DIR] [--templates-dir DIR]`;
+  berth render <owner/repo> --pr N --sha SHA [--config-dir DIR] [--templates-dir DIR]
+  berth history <owner/repo> <staging|production>
+  berth rollback <owner/repo> <staging|production> [sha] [--wait]`;
 
 export async function cli(argv: string[], env: Record<string, string | undefined>, out = console.log, err = console.error): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "config-dir": { type: "string", default: "deploy-configs" }, "templates-dir": { type: "string", default: "templates" }, pr: { type: "string" }, sha: { type: "string" } },
+    options: { "config-dir": { type: "string", default: "deploy-configs" }, "templates-dir": { type: "string", default: "templates" }, pr: { type: "string" }, sha: { type: "string" }, wait: { type: "boolean", default: false } },
   });
   const [command, repository] = positionals;
   const configDir = values["config-dir"]!;
+  if (command === "history" || command === "rollback") {
+    return releaseCommand(command, { repository, environment: positionals[2], sha: positionals[3], wait: values.wait! }, env, out, err);
+  }
   if (command === "validate") {
     const names = (await readdir(configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
     const files = await Promise.all(names.map(async (n) => ({ file: relative(process.cwd(), join(configDir, n)), text: await readFile(join(configDir, n), "utf8") })));

@@ -20,6 +20,8 @@ import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
 import { redactingReporter } from "../adapters/github/redacting-reporter.js";
+import { createReleaseStore } from "../adapters/redis/releases.js";
+import { createGitHubCommits } from "../adapters/github/octokit-commits.js";
 
 export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger; enqueue: Enqueue; knownSecrets?: KnownSecrets }): { deps: JobDeps; close: () => Promise<void> } {
   const { env, probot, redis, log, enqueue } = args;
@@ -47,6 +49,9 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     clock: systemClock,
     log,
     webBaseUrl: env.githubWebUrl,
+    releases: createReleaseStore(redis, env.queuePrefix),
+    commitsFor: async (installationId) => createGitHubCommits(await probot.auth(installationId)),
+    appId: env.appId,
   };
   return { deps, close: async () => pool.closeAll() };
 }

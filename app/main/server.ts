@@ -5,12 +5,13 @@ import { createNodeMiddleware, type Probot } from "probot";
 import type { Redis } from "ioredis";
 import { berthApp } from "../index.js";
 import type { Enqueue } from "../events/enqueue.js";
+import type { ConfigSource } from "../ports/config-source.js";
 import { checkRedis } from "../adapters/redis/connection.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
-export async function startServer(opts: { probot: Probot; enqueue: Enqueue; redis: Redis; port: number; host: string }): Promise<Server> {
-  const middleware = await createNodeMiddleware(berthApp(opts.enqueue), { probot: opts.probot, webhooksPath: WEBHOOK_PATH });
+export async function startServer(opts: { probot: Probot; enqueue: Enqueue; redis: Redis; port: number; host: string; configs?: ConfigSource }): Promise<Server> {
+  const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), { probot: opts.probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {
     if (req.method === "GET" && (req.url === "/healthz" || req.url === "/healthz/")) {
       void checkRedis(opts.redis).then((r) => {

@@ -66,6 +66,12 @@ export interface SwarmPort {
   rollbackServices(fullNames: string[]): Promise<void>;
   /** `docker stack rm`, then wait until services, containers, networks and volumes labelled with the stack are gone. */
   removeStack(stack: string, opts: { deadline: number }): Promise<{ removedVolumes: string[] }>;
+  /** `docker image inspect` on the manager: image ID and registry digests per reference (for promotion). */
+  inspectImages(refs: string[]): Promise<Record<string, { id: string; repoDigests: string[] }>>;
+  /** `docker build -t <tag> -f <dockerfile> -` on the manager, the context tar streamed over stdin. Returns the image ID. */
+  buildImage(tag: string, dockerfile: string, context: Buffer): Promise<string>;
+  /** `docker push <tag>`; returns the pushed repo@sha256 digest. */
+  pushImage(tag: string): Promise<string>;
   /** Last lines of a service's logs (stdout+stderr, timestamps stripped). */
   serviceLogs(fullName: string, tail: number): Promise<string[]>;
   /** Environments of a repository that have services on the Swarm, with their resources (for caps and quotas). */

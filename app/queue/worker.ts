@@ -38,6 +38,7 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
   const lockTtlMs = opts.lockTtlMs ?? 60_000;
   const busyRetryMs = opts.busyRetryMs ?? 1_000;
   const lock = createEnvironmentLock(opts.connection, opts.prefix);
+  const announced = new Set<string>();
 
   const process = async (job: Job<JobData, JobResult>, token?: string): Promise<JobResult> => {
     const data = job.data;
@@ -49,9 +50,16 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
     }
     const lockToken = await lock.acquire(envKey, { jobId: job.id!, sha: shaOf(data), kind: data.kind }, lockTtlMs);
     if (!lockToken) {
+      // Who holds the environment (job, commit, since when) is what an operator needs to see when a deploy waits.
+      if (!announced.has(job.id!)) {
+        announced.add(job.id!);
+        const holder = await lock.inspect(envKey).catch(() => null);
+        opts.logger?.info({ job: job.id, envKey, holder }, "environment busy; waiting for its lock");
+      }
       await job.moveToDelayed(Date.now() + busyRetryMs, token);
       throw new DelayedError();
     }
+    announced.delete(job.id!);
     const renewal = setInterval(() => void lock.renew(envKey, lockToken, lockTtlMs).catch(() => undefined), Math.floor(lockTtlMs / 3));
     try {
       return await opts.handler(data, { jobId: job.id!, attempt: job.attemptsMade + 1 });

@@ -27,6 +27,10 @@ export async function startGitHubStandIn(opts: { port?: number; appId?: number; 
     const raw = Buffer.concat(chunks).toString();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (Buffer.isBuffer(body)) {
+        res.writeHead(status, { "content-type": "application/x-gzip", ...headers });
+        return res.end(body);
+      }
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(body));
     };

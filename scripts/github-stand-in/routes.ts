@@ -1,5 +1,6 @@
 // The REST routes Berth uses, answered like GitHub does (status codes, ids, html_url, pagination by Link).
 import type { StandInState } from "./state.js";
+import { gitopsRoutes } from "./routes-gitops.js";
 
 export interface RouteContext {
   state: StandInState;
@@ -37,6 +38,7 @@ function page(ctx: RouteContext, items: unknown[], path: string): RouteResult {
 const notFound: RouteResult = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
 
 export const routes: Array<[string, RegExp, Handler]> = [
+  ...gitopsRoutes,
   ["POST", /^\/app\/installations\/(?<id>\d+)\/access_tokens$/, () => ({
     status: 201,
     body: { token: `ghs_standin${Math.random().toString(36).slice(2, 14)}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" },

@@ -13,6 +13,7 @@ stop() { # name pidfile
   fi
   rm -f "$2"
 }
+stop docker-registry "$STATE/registry/registry.pid"
 stop sshd "$STATE/ssh/sshd.pid"
 stop redis "$STATE/redis.pid"
 stop dockerd "$STATE/dockerd.pid"

@@ -14,7 +14,7 @@ die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # --- packages -------------------------------------------------------------------------------------------------
 need=()
-for pkg in docker.io redis-server redis-tools openssh-server openssh-client busybox-static iproute2 util-linux curl; do
+for pkg in docker.io redis-server redis-tools openssh-server openssh-client busybox-static iproute2 util-linux curl docker-registry; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -88,6 +88,31 @@ if ! { [ -f "$SSHD/sshd.pid" ] && kill -0 "$(cat "$SSHD/sshd.pid")" 2>/dev/null;
 fi
 HOST_KEY="$(cut -d' ' -f1,2 "$SSHD/host_ed25519.pub")"
 
+# --- local registry on 127.0.0.1:5055 (build-from-source pushes for multi-node Swarms) -----------------------------
+# Debian's docker-registry with its own config and data under $STATE; Docker treats 127.0.0.0/8 registries as
+# insecure (plain HTTP) by default, so no TLS is needed. Only this machine can reach it.
+REGISTRY="$STATE/registry"
+mkdir -p "$REGISTRY/data"
+cat >"$REGISTRY/config.yml" <<CONF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $REGISTRY/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:5055
+CONF
+if ! { [ -f "$REGISTRY/registry.pid" ] && kill -0 "$(cat "$REGISTRY/registry.pid")" 2>/dev/null; }; then
+  say "starting docker-registry on 127.0.0.1:5055"
+  nohup /usr/bin/docker-registry serve "$REGISTRY/config.yml" >"$STATE/registry.log" 2>&1 9>&- &
+  echo $! >"$REGISTRY/registry.pid"
+  for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:5055/v2/ 2>/dev/null && break; sleep 0.1; done
+  curl -fsS -o /dev/null http://127.0.0.1:5055/v2/ || { tail -20 "$STATE/registry.log" >&2; die "docker-registry did not answer on 127.0.0.1:5055"; }
+fi
+
 # --- test images ----------------------------------------------------------------------------------------------
 bash "$HERE/../test-images/build.sh"
 
@@ -101,6 +126,7 @@ BERTH_SSH_HOST_KEY="$HOST_KEY"
 REDIS_URL=redis://127.0.0.1:6379
 BERTH_TEST_IMAGE=berth-test-web:1
 BERTH_BROKEN_IMAGE=berth-test-broken:1
+BERTH_REGISTRY=127.0.0.1:5055
 ENV
 mv "$STATE/env.tmp" "$STATE/env"
 
@@ -109,4 +135,4 @@ echo "[127.0.0.1]:2222 $HOST_KEY" >"$SSHD/known_hosts"
 ssh -q -i "$SSHD/id_ed25519" -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=yes \
   -o UserKnownHostsFile="$SSHD/known_hosts" berth@127.0.0.1 docker version --format '{{.Server.Version}}' >/dev/null \
   || die "docker over ssh as berth@127.0.0.1:2222 does not work (see $STATE/sshd.log)"
-say "ready in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $started}") s: swarm $(docker info --format '{{.Swarm.LocalNodeState}}'), redis, sshd :2222, images; env in $STATE/env"
+say "ready in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $started}") s: swarm $(docker info --format '{{.Swarm.LocalNodeState}}'), redis, sshd :2222, registry :5055, images; env in $STATE/env"

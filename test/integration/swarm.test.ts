@@ -29,6 +29,10 @@ function config(image: string): DeployConfig {
     ssh: sshTarget(),
     routing: { mode: "host-port", scheme: "http", domain: "preview.localhost", previewPortBase: 0, probeHost: "127.0.0.1", traefik: { entrypoint: "websecure" } },
     preview: { enabled: true, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
+    staging: { enabled: true, branch: "main", ciGate: false, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
+    production: { enabled: true, tagPattern: "^v", ciGate: true, requireApproval: false, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
+    history: { keep: 10 },
+    build: { enabled: false, dockerfile: "Dockerfile" },
     services: {
       web: {
         image, replicas: 1, maxReplicas: 5, port: 8080, healthPath: "/healthz", public: true, env: {},

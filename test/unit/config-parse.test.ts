@@ -40,11 +40,16 @@ describe("parseDeployConfig: a valid file", () => {
       preview: { enabled: true, healthTimeoutSeconds: 180, maxFailedTasks: 3, ttlSeconds: 259200, maxLive: 0, onCap: "refuse", attachableNetwork: false },
       quotas: {},
       secrets: {},
+      staging: { enabled: true, branch: "main", ciGate: false, healthTimeoutSeconds: 300, maxFailedTasks: 3 },
+      production: { enabled: true, tagPattern: "^v[0-9]+\\.[0-9]+\\.[0-9]+$", ciGate: true, requireApproval: false, healthTimeoutSeconds: 300, maxFailedTasks: 3 },
+      history: { keep: 10 },
+      build: { enabled: false, dockerfile: "Dockerfile" },
       services: {
         web: {
           image: "ghcr.io/acme/shop:{{sha}}",
           port: 8080,
           public: true,
+          pinned: false,
           replicas: 1,
           maxReplicas: 5,
           healthPath: "/",

@@ -115,6 +115,27 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
       return { removedVolumes };
     },
 
+    async inspectImages(refs) {
+      if (refs.length === 0) return {};
+      const raw = JSON.parse((await run("docker image inspect", dockerArgs.imageInspect(refs))).trim() || "[]") as { Id: string; RepoTags?: string[]; RepoDigests?: string[] }[];
+      // Answers come in argument order.
+      return Object.fromEntries(refs.map((ref, i) => [ref, { id: raw[i]!.Id, repoDigests: raw[i]!.RepoDigests ?? [] }]));
+    },
+
+    async buildImage(tag, dockerfile, context) {
+      const result = await pool.exec(target, dockerArgs.build(tag, dockerfile), { stdin: context, timeoutMs: 15 * 60_000 });
+      if (result.code !== 0) throw dockerFailure(`docker build ${tag}`, result);
+      return (await this.inspectImages([tag]))[tag]!.id;
+    },
+
+    async pushImage(tag) {
+      await run(`docker push ${tag}`, dockerArgs.push(tag));
+      const repo = tag.replace(/:[^:/]+$/, "");
+      const digest = (await this.inspectImages([tag]))[tag]!.repoDigests.find((d) => d.startsWith(`${repo}@`));
+      if (!digest) throw new Error(`docker push ${tag} succeeded but the image has no digest for ${repo}`);
+      return digest;
+    },
+
     async serviceLogs(fullName, tail) {
       const result = await pool.exec(target, dockerArgs.serviceLogs(fullName, tail), { timeoutMs: 30_000 });
       if (result.code !== 0) throw dockerFailure(`docker service logs ${fullName}`, result);

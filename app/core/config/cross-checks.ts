@@ -26,6 +26,16 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
     }
   }
 
+  try {
+    new RegExp(config.production.tagPattern);
+  } catch (err) {
+    out.push({ pointer: "/production/tagPattern", at: "value", message: `not a valid regular expression (${(err as Error).message}); e.g. ^v[0-9]+\\.[0-9]+\\.[0-9]+$` });
+  }
+
+  if (config.build.service !== undefined && !(config.build.service in config.services)) {
+    out.push({ pointer: "/build/service", at: "value", message: `no service '${config.build.service}' in services; name one of ${Object.keys(config.services).join(", ")}` });
+  }
+
   for (const [name, service] of services) {
     const at = (...rest: string[]) => pointerFrom(["services", name, ...rest]);
     if (service.public && service.port === undefined) {

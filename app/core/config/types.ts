@@ -29,6 +29,8 @@ export interface ServiceConfig {
   healthPath: string;
   /** The one service that receives the environment's URL (router / published port). */
   public: boolean;
+  /** No BERTH_SHA: the task spec stays the same across deploys, so a redeploy does not restart it (in-stack ingress). */
+  pinned?: boolean;
   env: Record<string, string>;
   resources: { limits: ResourceSpec; reservations: ResourceSpec };
   /** Names of top-level secrets mounted at /run/secrets/<name>. */
@@ -86,6 +88,41 @@ export interface QuotasConfig {
 
 /** Where a secret's value comes from: the bot's environment or a file on the bot's machine. Exactly one. */
 export type SecretSource = { env: string; file?: undefined } | { file: string; env?: undefined };
+/** Branch environments: staging (pushes to a branch) and production (releases / matching tags). */
+export interface BranchEnvironmentConfig {
+  enabled: boolean;
+  /** Deploy only once the commit's check suites (Berth's own ignored) completed successfully. */
+  ciGate: boolean;
+  healthTimeoutSeconds: number;
+  maxFailedTasks: number;
+}
+
+export interface StagingConfig extends BranchEnvironmentConfig {
+  /** Branch name without refs/heads/. */
+  branch: string;
+}
+
+export interface ProductionConfig extends BranchEnvironmentConfig {
+  /** JavaScript regular expression a pushed tag name must match (whole name). */
+  tagPattern: string;
+  /** Deploy only after an admin's `/deploy production`. */
+  requireApproval: boolean;
+}
+
+export interface HistoryConfig {
+  /** Releases kept per environment. */
+  keep: number;
+}
+
+/** Image source: build the staging image from the commit's tarball instead of using a CI-built one. */
+export interface BuildConfig {
+  enabled: boolean;
+  /** Service whose image is built; default the public service (filled by the parser). */
+  service?: string;
+  dockerfile: string;
+  /** host[:port]: push <registry>/<app>:<sha> so every node can pull it. */
+  registry?: string;
+}
 
 export interface DeployConfig {
   /** Path of the file it came from, for messages. */
@@ -96,6 +133,10 @@ export interface DeployConfig {
   ssh: SshTarget;
   routing: RoutingConfig;
   preview: PreviewConfig;
+  staging: StagingConfig;
+  production: ProductionConfig;
+  history: HistoryConfig;
+  build: BuildConfig;
   services: Record<string, ServiceConfig>;
   /** Optional in the type (the schema fills {}), so configs built in code stay valid. */
   quotas?: QuotasConfig;

@@ -38,7 +38,7 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
   }
 
   // A compose entry without a value is filled from the docker CLI's environment on the manager: refuse it.
-  const environment = { ...keyValueMap(tpl.environment), ...input.env, BERTH_SHA: input.sha };
+  const environment = { ...keyValueMap(tpl.environment), ...input.env, ...(input.config?.pinned ? {} : { BERTH_SHA: input.sha }) };
   for (const [key, value] of Object.entries(environment)) {
     if (value === undefined) problems.push(`environment entry '${key}' has no value; write NAME=value (Berth never passes the manager's environment through)`);
   }

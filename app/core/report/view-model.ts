@@ -6,14 +6,17 @@ import type { ServiceStatus, TaskProblem } from "../../ports/swarm.js";
 export type Phase =
   | "queued"
   | "rendering"
+  | "building" // building the image from the commit's source (branch deploys with build.enabled)
   | "deploying" // docker stack deploy running
   | "converging" // waiting for tasks of the new spec
   | "probing" // tasks up, probing the URL
+  | "waiting" // branch deploy held back: CI still running, or an admin's approval (reason says which)
   | "success"
   | "failure" // deploy failed (task errors, timeout, rollback)
   | "config-error" // config invalid: nothing deployed
   | "waiting-approval" // untrusted PR: nothing deployed until someone with write access approves this SHA
   | "refused" // a policy (preview cap) refused the deploy: nothing deployed
+  | "superseded" // a newer commit replaced this waiting branch deploy: nothing deployed for it
   | "tearing-down"
   | "torn-down";
 

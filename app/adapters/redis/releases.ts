@@ -1,0 +1,36 @@
+import type { Redis } from "ioredis";
+import type { Release } from "../../core/release.js";
+import type { ReleaseStore, WaitingDeploy } from "../../ports/releases.js";
+
+const WAITING_TTL_SECONDS = 14 * 24 * 3600;
+
+export function createReleaseStore(redis: Redis, prefix: string): ReleaseStore {
+  const id = (repository: string, environment: string) => `${repository.toLowerCase()}#${environment}`;
+  const historyKey = (r: string, e: string) => `${prefix}:berth:releases:${id(r, e)}`;
+  const waitingKey = (r: string, e: string) => `${prefix}:berth:waiting:${id(r, e)}`;
+  return {
+    async history(repository, environment) {
+      return (await redis.lrange(historyKey(repository, environment), 0, -1)).map((raw) => JSON.parse(raw) as Release);
+    },
+    async record(repository, environment, release, keep) {
+      const key = historyKey(repository, environment);
+      await redis.multi().lpush(key, JSON.stringify(release)).ltrim(key, 0, keep - 1).exec();
+    },
+    async waiting(repository, environment) {
+      const raw = await redis.get(waitingKey(repository, environment));
+      return raw ? (JSON.parse(raw) as WaitingDeploy) : undefined;
+    },
+    async setWaiting(repository, environment, waiting) {
+      await redis.set(waitingKey(repository, environment), JSON.stringify(waiting), "EX", WAITING_TTL_SECONDS);
+    },
+    async clearWaiting(repository, environment, jobId) {
+      const key = waitingKey(repository, environment);
+      if (jobId === undefined) {
+        await redis.del(key);
+        return;
+      }
+      const current = await redis.get(key);
+      if (current && (JSON.parse(current) as WaitingDeploy).jobId === jobId) await redis.del(key);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// After a healthy branch deploy: write down exactly what ran (image IDs and digests per service, the rendered stack
+// and its hash, who/what triggered it) so production can promote it and a rollback can restore it; release the
+// waiting slot; tell a merged PR's preview comment where its code now runs.
+import type { Logger } from "pino";
+import type { DeployEnvironmentJob } from "./job-data.js";
+import type { JobDeps } from "./deps.js";
+import type { Target } from "./environment-gates.js";
+import type { DeployConfig } from "../core/config/types.js";
+import type { EnvironmentRef } from "../core/environment-types.js";
+import type { EnvironmentView } from "../core/report/view-model.js";
+import type { Release } from "../core/release.js";
+import type { RecordedImage } from "../core/render/pin-images.js";
+import { parse } from "yaml";
+import { previewCommentMarker } from "../core/report/index.js";
+
+export async function recordRelease(args: {
+  job: DeployEnvironmentJob;
+  target: Target;
+  config: DeployConfig;
+  environment: EnvironmentRef;
+  plan: { yaml: string; hash: string; url: string; probeUrl: string; restoredFrom?: string };
+  view: EnvironmentView;
+  history: readonly Release[];
+  deps: JobDeps;
+  log: Logger;
+}): Promise<Release> {
+  const { job, target, config, plan, view, deps, log } = args;
+  const swarm = deps.swarmFor(config.ssh);
+  // The references exactly as deployed (the status view strips digests for display): tag, repo@digest or image ID.
+  const deployed = Object.entries((parse(plan.yaml) as { services?: Record<string, { image?: string }> }).services ?? {}).map(([name, s]) => [name, s.image ?? ""] as const);
+  const inspected = await swarm.inspectImages([...new Set(deployed.map(([, ref]) => ref))]);
+  const images: Record<string, RecordedImage> = {};
+  for (const [name, ref] of deployed) {
+    const found = inspected[ref]!;
+    const digest = ref.includes("@sha256:") ? ref : found.repoDigests[0];
+    images[name] = { ref, id: found.id, ...(digest ? { digest } : {}) };
+  }
+  const at = deps.clock.now();
+  const release: Release = {
+    id: `${job.environment}-${at}-${target.sha.slice(0, 7)}`,
+    environment: job.environment,
+    stack: args.environment.stack,
+    sha: target.sha,
+    ref: target.ref,
+    trigger: job.trigger === "rollback" ? "rollback" : target.trigger,
+    sender: job.sender,
+    installationId: job.installationId,
+    at,
+    url: plan.url,
+    probeUrl: plan.probeUrl,
+    hash: plan.hash,
+    yaml: plan.yaml,
+    images,
+    ...(plan.restoredFrom ? { restoredFrom: plan.restoredFrom } : {}),
+  };
+  // The same commit and render again (a tag push and its release.published, or a retried job) is not a new release.
+  const current = args.history[0];
+  const repeat = current !== undefined && current.sha === release.sha && current.hash === release.hash && job.trigger !== "rollback";
+  if (!repeat) await deps.releases!.record(job.repository, job.environment, release, config.history.keep);
+  await deps.releases!.clearWaiting(job.repository, job.environment, target.reportJobId);
+
+  if (job.environment === "staging" && job.trigger !== "rollback") {
+    try {
+      const [owner, repo] = job.repository.split("/") as [string, string];
+      const commits = await deps.commitsFor!(job.installationId);
+      const prs = target.pr ? [target.pr] : await commits.mergedPullsOf({ owner, repo }, target.sha);
+      const line = `🚀 \`${target.sha.slice(0, 7)}\` deployed to staging at ${plan.url}`;
+      for (const pr of prs) await commits.appendToStickyComment({ owner, repo }, pr, previewCommentMarker(`pr-${pr}`), line);
+    } catch (err) {
+      // The deploy is done and recorded; a missing comment line is not worth failing (and redeploying) for.
+      log.warn({ err }, "could not add the staging line to the merged PR's comment");
+    }
+  }
+  return release;
+}
