@@ -8,6 +8,7 @@ import { renderStack } from "../core/render/index.js";
 import { PreviewReport } from "./preview-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { recoverFailedDeploy } from "./recover-failed-deploy.js";
+import { effectiveReplicas } from "../core/commands/limits.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -38,10 +39,12 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 
   const environment = previewEnvironment(config.app, job.pr);
   view.stack = environment.stack;
+  // Counts set by /scale survive pushes (Swarm would reset them to the file's value).
+  const replicas = effectiveReplicas(config, (await deps.replicas?.get(job.repository, job.pr)) ?? {});
   let rendered;
   try {
     const template = await deps.configs.template(config.template);
-    rendered = renderStack({ config, templateFile: template.file, templateText: template.text, environment, sha: job.sha });
+    rendered = renderStack({ config, templateFile: template.file, templateText: template.text, environment, sha: job.sha, replicas });
   } catch (err) {
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
   }

@@ -8,6 +8,8 @@ import type { ReportHandleStore } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
 import type { ApprovalStore } from "../ports/approvals.js";
 import type { Enqueue } from "../events/enqueue.js";
+import type { ReplicaStore } from "../ports/replica-store.js";
+import type { CommandGitHub } from "../ports/pull-requests.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -22,6 +24,10 @@ export interface JobDeps {
   clock: Clock;
   log: Logger;
   webBaseUrl: string;
+  /** /scale counts that later deploys render; absent → every deploy uses the config's replicas. */
+  replicas?: ReplicaStore;
+  /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
+  commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
 }
 
 export interface JobContext {

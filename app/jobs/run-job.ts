@@ -2,6 +2,7 @@ import type { JobData, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import { deployPreview } from "./deploy-preview.js";
 import { teardownPreview } from "./teardown-preview.js";
+import { runCommand } from "./run-command.js";
 import { FinalError } from "../errors.js";
 
 export function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -11,6 +12,7 @@ export function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<J
     case "teardown-preview":
       return teardownPreview(data, ctx, deps);
     case "command":
+      return runCommand(data, ctx, deps);
     case "deploy-environment":
     case "sweep-previews":
       throw new FinalError(`${data.kind} jobs are not handled by this version of Berth`);

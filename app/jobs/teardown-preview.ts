@@ -33,6 +33,7 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
   };
   const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(job.installationId), log }, ctx.jobId, job.repository);
   const { removedVolumes } = await deps.swarmFor(config.ssh).removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });
+  await deps.replicas?.forget(job.repository, job.pr); // a reopened PR starts from the config's replicas
   view.phase = "torn-down";
   view.finishedAt = deps.clock.now();
   await report.deactivate(view, `Preview removed: PR ${job.reason}`);

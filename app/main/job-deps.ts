@@ -11,6 +11,8 @@ import { createFileConfigSource } from "../adapters/config/file-config-source.js
 import { createHttpProbe } from "../adapters/http-probe.js";
 import { createReportHandleStore } from "../adapters/redis/report-handles.js";
 import { createApprovalStore } from "../adapters/redis/approvals.js";
+import { createReplicaStore } from "../adapters/redis/replicas.js";
+import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
@@ -38,6 +40,8 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     clock: systemClock,
     log,
     webBaseUrl: env.githubWebUrl,
+    replicas: createReplicaStore(redis, env.queuePrefix),
+    commandGitHubFor: async (installationId) => createCommandGitHub(await probot.auth(installationId)),
   };
   return { deps, close: async () => pool.closeAll() };
 }
