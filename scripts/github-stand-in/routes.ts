@@ -1,5 +1,6 @@
 // The REST routes Berth uses, answered like GitHub does (status codes, ids, html_url, pagination by Link).
 import type { StandInState } from "./state.js";
+import { commandRoutes } from "./routes-commands.js";
 
 export interface RouteContext {
   state: StandInState;
@@ -113,4 +114,5 @@ export const routes: Array<[string, RegExp, Handler]> = [
     const permission = c.state.permissions.get(`${repoOf(c.params)}:${c.params.user}`) ?? "none";
     return { status: 200, body: { permission, role_name: permission, user: { login: c.params.user, type: "User" } } };
   }],
+  ...commandRoutes,
 ];

@@ -1,0 +1,186 @@
+// Slash commands end to end: the real Berth process receives signed issue_comment webhooks, looks up the PR and the
+// commenter's permission on the GitHub stand-in, and acts on the real Swarm over SSH behind the preview's lock.
+// Every refusal must leave the Swarm and GitHub untouched except for 😕 and the reply.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { startGitHubStandIn, type GitHubStandIn } from "../../scripts/github-stand-in/index.js";
+import { commandState, setPullRequest } from "../../scripts/github-stand-in/routes-commands.js";
+import { startBerth, testAppKey, type BerthProcess } from "../../scripts/lib/berth-process.js";
+import { sendWebhook } from "../../scripts/lib/webhook-sender.js";
+import { waitFor } from "../../scripts/lib/wait-for.js";
+import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
+import { loadPayload } from "../fixtures/webhooks/index.js";
+import { issueCommentPayload } from "../fixtures/webhooks/issue_comment.js";
+import { infraEnv } from "../helpers/infra.js";
+import { testRedis } from "../helpers/redis.js";
+import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
+import { commandReplyMarker } from "../../app/core/commands/replies.js";
+
+const REPO = "acme/cmdshop";
+const PR = 501;
+const STACK = `cmdshop-pr-${PR}`;
+const URL_ = `http://127.0.0.1:${21000 + PR}`;
+const sha = () => randomBytes(20).toString("hex");
+const docker = (...args: string[]) => execFileSync("docker", args).toString().trim();
+const stackLabel = `label=com.docker.stack.namespace=${STACK}`;
+const webReplicas = () => docker("service", "inspect", `${STACK}_web`, "--format", "{{.Spec.Mode.Replicated.Replicas}}");
+const webTasksRunning = () => docker("service", "ps", `${STACK}_web`, "--filter", "desired-state=running", "--format", "{{.CurrentState}}").split("\n").filter((l) => l.startsWith("Running")).length;
+
+let github: GitHubStandIn;
+let berth: BerthProcess;
+let configDir: string;
+let head = sha();
+
+const send = (event: string, payload: unknown) => sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
+const since = (mark: number) => github.requests.slice(mark).filter((r) => !r.path.endsWith("/access_tokens"));
+const reactionsOn = (commentId: number) => commandState(github.state).reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
+const prComments = () => [...github.state.comments.values()].filter((c) => c.repository === REPO && c.issue === PR);
+const sticky = () => prComments().find((c) => c.body.includes(`<!-- berth:preview:pr-${PR} -->`));
+
+/** Posts a comment as `login` and waits for Berth's reply to it; returns the reply and what Berth sent meanwhile. */
+async function command(body: string, login: string, timeoutMs = 180_000) {
+  const mark = github.requests.length;
+  const payload = issueCommentPayload({ repository: REPO, number: PR, body, user: { login } });
+  const started = Date.now();
+  const res = await send("issue_comment", payload);
+  expect(res.status).toBe(200);
+  const marker = commandReplyMarker(payload.comment.id);
+  const reply = await waitFor(`Berth's reply to "${body}"`, () => prComments().find((c) => c.body.includes(marker)), timeoutMs, 100);
+  const replyMs = Date.now() - started;
+  await waitForQuiet(github, mark);
+  return { reply: reply.body as string, replyMs, commentId: payload.comment.id, sent: since(mark) };
+}
+
+const deploysIn = (sent: ReturnType<typeof since>) => sent.filter((r) => r.method === "POST" && (r.path.endsWith("/deployments") || r.path.endsWith("/check-runs")));
+
+beforeAll(async () => {
+  configDir = mkdtempSync(join(tmpdir(), "berth-cmd-e2e-"));
+  copyFileSync("test/fixtures/configs/cmdshop.yml", join(configDir, "cmdshop.yml"));
+  const privateKey = testAppKey();
+  github = await startGitHubStandIn({ appId: 4242, privateKey });
+  github.setPermission(REPO, "wendy", "write");
+  github.setPermission(REPO, "rita", "read");
+  github.setPermission(REPO, "ada", "admin");
+  berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: configDir } });
+  setPullRequest(github.state, REPO, { number: PR, headSha: head });
+  const mark = github.requests.length;
+  await send("pull_request", loadPayload("pull_request.opened", { repository: REPO, number: PR, headSha: head }));
+  expect(await waitForFinalDeploymentStatus(github, mark, 180_000)).toMatchObject({ state: "success", environment_url: URL_ });
+  await waitForQuiet(github, mark);
+});
+
+afterAll(async () => {
+  if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
+  await berth?.stop();
+  await github?.close();
+  if (docker("service", "ls", "-q", "--filter", stackLabel)) docker("stack", "rm", STACK);
+  if (berth) await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+describe("slash commands through the real bot process", () => {
+  it("a read-only user's /scale web 3 → refused with a reply naming the role; replicas unchanged", async () => {
+    const { reply, commentId, sent } = await command("/scale web 3", "rita");
+    expect(reply).toContain("needs the developer role");
+    expect(reply).toContain("'read' permission");
+    expect(reactionsOn(commentId)).toEqual(["confused"]);
+    expect(deploysIn(sent)).toEqual([]);
+    expect(sent.some((r) => r.path === `/repos/${REPO}/collaborators/rita/permission`)).toBe(true);
+    expect(webReplicas()).toBe("1");
+  });
+
+  it.each([
+    ["/scale web 3; rm -rf /", "contains ';'"],
+    ["/scale web 999", "999 replicas is over the limit for 'web' (maxReplicas 4"],
+    ["/scale nosuch 2", "service 'nosuch' is not in this preview's stack (services: ingress, web)"],
+    ["/scael web 2", "did you mean /scale?"],
+    ["/scale web", "usage: /scale <service> <replicas>"],
+    ["/rollback deadbee", "deadbee was never deployed to this preview"],
+  ])("a writer's %s → refused with a clear reply; nothing executed", async (body, expected) => {
+    const before = docker("service", "inspect", `${STACK}_web`, "--format", "{{.Version.Index}}");
+    const { reply, commentId, sent } = await command(body, "wendy");
+    expect(reply).toContain(expected);
+    expect(reply).toMatch(/nothing was run/i);
+    if (body.startsWith("/scael")) expect(reply).toContain("/scale <service> <replicas>");
+    expect(reactionsOn(commentId)).toEqual(["confused"]);
+    expect(deploysIn(sent)).toEqual([]);
+    expect(docker("service", "inspect", `${STACK}_web`, "--format", "{{.Version.Index}}")).toBe(before);
+  });
+
+  it("a writer's /scale web 3 → 👀, 3 tasks running, 🚀, a reply and the sticky comment show 3/3", async () => {
+    const { reply, replyMs, commentId, sent } = await command("/scale web 3", "wendy");
+    console.log(`[measure] /scale web 3 comment → reply "3/3 healthy": ${replyMs} ms`);
+    expect(reply).toContain("`web` runs 3/3 healthy replicas");
+    expect(reactionsOn(commentId)).toEqual(["eyes", "rocket"]);
+    const reactionOrder = sent.filter((r) => r.path.endsWith(`/comments/${commentId}/reactions`)).map((r) => r.body.content);
+    expect(reactionOrder).toEqual(["eyes", "rocket"]);
+    expect(webReplicas()).toBe("3");
+    expect(webTasksRunning()).toBe(3);
+    const check = sent.filter((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path)).at(-1)!.body;
+    expect(check).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(check.output.summary).toMatch(/web.*3\/3/);
+    expect(sticky()!.body).toMatch(/\| web \| 3\/3 \|/);
+    expect(prComments().filter((c) => c.body.includes("<!-- berth:preview:")).length).toBe(1);
+  });
+
+  it("the next push keeps 3 replicas", async () => {
+    head = sha();
+    setPullRequest(github.state, REPO, { number: PR, headSha: head });
+    const mark = github.requests.length;
+    await send("pull_request", loadPayload("pull_request.synchronize", { repository: REPO, number: PR, headSha: head }));
+    expect(await waitForFinalDeploymentStatus(github, mark, 180_000)).toMatchObject({ state: "success" });
+    await waitForQuiet(github, mark);
+    expect(webReplicas()).toBe("3");
+    expect(webTasksRunning()).toBe(3);
+    expect(sticky()!.body).toContain(head.slice(0, 7));
+    expect(sticky()!.body).toMatch(/\| web \| 3\/3 \|/);
+    expect((await (await fetch(URL_)).text()).trim()).toBe(`berth-test-web sha=${head}`);
+  });
+
+  it("/logs web shows real lines from busybox httpd, fenced; /status shows 3/3 (viewer may)", async () => {
+    const logs = await command("/logs web --tail 30", "rita");
+    expect(logs.reply).toMatch(/last \d+ lines? of `web`/);
+    expect(logs.reply).toMatch(/```+text\n/);
+    expect(logs.reply).toContain(`berth-test-web starting: sha=${head}`);
+    const status = await command("/berth status", "rita");
+    expect(status.reply).toMatch(/\| web \| 3\/3 \|/);
+    expect(status.reply).toMatch(/\| ingress \| 1\/1 \|/);
+    expect(reactionsOn(status.commentId)).toEqual(["eyes", "rocket"]);
+  });
+
+  it("edited comments, comments by bots and comments on plain issues are ignored", async () => {
+    const mark = github.requests.length;
+    for (const payload of [
+      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "ada" }, action: "edited" }),
+      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "ada" }, action: "deleted" }),
+      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "helper[bot]", type: "Bot" } }),
+      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "ada" }, onPullRequest: false }),
+    ]) {
+      expect((await send("issue_comment", payload)).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(since(mark)).toEqual([]);
+    expect(webReplicas()).toBe("3");
+  });
+
+  it("/destroy by a writer is refused; by an admin it tears the preview down and forgets the scaled count", async () => {
+    const refused = await command("/destroy", "wendy");
+    expect(refused.reply).toContain("destroy needs the admin role");
+    expect(docker("service", "ls", "-q", "--filter", stackLabel)).not.toBe("");
+
+    const { reply, commentId } = await command("/destroy", "ada");
+    expect(reply).toContain(`preview \`${STACK}\` removed`);
+    expect(reactionsOn(commentId)).toEqual(["eyes", "rocket"]);
+    expect(docker("service", "ls", "-q", "--filter", stackLabel)).toBe("");
+    expect(docker("network", "ls", "-q", "--filter", stackLabel)).toBe("");
+    expect(sticky()!.body).toMatch(/Preview torn down\*\* \(PR destroyed\)/);
+    const r = testRedis();
+    const left = await r.redis.keys(`${berth.queuePrefix}:berth:replicas:*`);
+    await r.cleanup();
+    expect(left).toEqual([]);
+  });
+});
