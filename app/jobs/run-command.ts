@@ -59,7 +59,9 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
     return answer(false, refusal("Refused; nothing was run:", problems));
   }
 
-  await gh.react(repo, job.commentId, "eyes");
+  // 👀 goes out beside the work, not in front of it: GitHub's write spacing would delay the deploy by a second.
+  const accepted = gh.react(repo, job.commentId, "eyes");
+  accepted.catch(() => undefined); // awaited below; a failure is reported there
   const results: { line: string; text: string }[] = [];
   let ok = true;
   for (const [index, c] of checked.entries()) {
@@ -75,6 +77,7 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
       break;
     }
   }
+  await accepted;
   log.info({ ok, commands: checked.map((c) => c.line) }, "commands ran");
   return answer(ok, resultReply(ok, results));
 }

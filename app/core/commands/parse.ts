@@ -6,7 +6,7 @@ import { COMMAND_NAMES, MAX_REPLICAS_TOKEN, MAX_TAIL_TOKEN, PREFIX_WORD, USAGE, 
 
 export type ParsedLine =
   | { ok: true; line: string; command: Command }
-  | { ok: false; line: string; kind: "unknown" | "usage" | "refused"; message: string; suggestion?: CommandName };
+  | { ok: false; line: string; kind: "unknown" | "usage" | "refused"; message: string; suggestion?: CommandName; usage?: string };
 
 // A command line: "/word" followed by a space or the end. "/etc/hosts is odd" is prose, not a command.
 const COMMAND_LINE = /^\/[A-Za-z][A-Za-z0-9_-]*(?=\s|$)/;
@@ -60,7 +60,7 @@ export function parseLine(line: string): ParsedLine {
     return { ok: false, line, kind: "unknown", message: `unknown command '/${word}'${suggestion ? ` — did you mean /${suggestion}?` : ""}`, ...(suggestion ? { suggestion } : {}) };
   }
   const result = parseArgs(name, args);
-  if (typeof result === "string") return { ok: false, line, kind: "usage", message: `${result}; usage: ${USAGE[name]}` };
+  if (typeof result === "string") return { ok: false, line, kind: "usage", message: `${result}; usage: ${USAGE[name]}`, usage: USAGE[name] };
   return { ok: true, line, command: result };
 }
 

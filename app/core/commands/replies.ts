@@ -19,7 +19,11 @@ export function helpText(): string {
 /** The reply to a comment with lines that do not parse: nothing of the comment ran. */
 export function parseRefusal(lines: Extract<ParsedLine, { ok: false }>[]): string {
   const out = ["😕 Nothing was run:", ""];
-  for (const l of lines) out.push(`- \`${inline(l.line)}\`: ${inline(l.message)}`);
+  for (const l of lines) {
+    // The usage line is ours, shown as code (escaping it would print "&lt;service&gt;" inside the code span).
+    const reason = l.usage ? l.message.slice(0, l.message.lastIndexOf("; usage: ")) : l.message;
+    out.push(`- \`${inline(l.line)}\`: ${inline(reason)}${l.usage ? `; usage: \`${l.usage}\`` : ""}`);
+  }
   if (lines.some((l) => l.kind === "unknown")) out.push("", helpText());
   return out.join("\n");
 }
