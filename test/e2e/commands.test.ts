@@ -19,6 +19,8 @@ import { infraEnv } from "../helpers/infra.js";
 import { testRedis } from "../helpers/redis.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { commandReplyMarker } from "../../app/core/commands/replies.js";
+import { Queue } from "bullmq";
+import { QUEUE_NAME, jobIdFor } from "../../app/queue/keys.js";
 
 const REPO = "acme/cmdshop";
 const PR = 501;
@@ -33,7 +35,8 @@ const webTasksRunning = () => docker("service", "ps", `${STACK}_web`, "--filter"
 let github: GitHubStandIn;
 let berth: BerthProcess;
 let configDir: string;
-let head = sha();
+const firstHead = sha();
+let head = firstHead;
 
 const send = (event: string, payload: unknown) => sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
 const since = (mark: number) => github.requests.slice(mark).filter((r) => !r.path.endsWith("/access_tokens"));
@@ -52,9 +55,10 @@ async function command(body: string, login: string, timeoutMs = 180_000) {
   const reply = await waitFor(`Berth's reply to "${body}"`, () => prComments().find((c) => c.body.includes(marker)), timeoutMs, 100);
   const replyMs = Date.now() - started;
   await waitForQuiet(github, mark);
-  return { reply: reply.body as string, replyMs, commentId: payload.comment.id, sent: since(mark) };
+  return { reply: reply.body as string, replyMs, commentId: payload.comment.id, sent: since(mark), deliveryId: res.deliveryId };
 }
 
+const serves = async () => (await (await fetch(URL_)).text()).trim();
 const deploysIn = (sent: ReturnType<typeof since>) => sent.filter((r) => r.method === "POST" && (r.path.endsWith("/deployments") || r.path.endsWith("/check-runs")));
 
 beforeAll(async () => {
@@ -155,6 +159,60 @@ describe("slash commands through the real bot process", () => {
     expect(status.reply).toMatch(/\| web \| 3\/3 \|/);
     expect(status.reply).toMatch(/\| ingress \| 1\/1 \|/);
     expect(reactionsOn(status.commentId)).toEqual(["eyes", "rocket"]);
+  });
+
+  it("/rollback goes back to the PR's previous deployed commit, /redeploy to the head; the scaled count stays", async () => {
+    const back = await command("/rollback", "wendy");
+    expect(back.reply).toContain(`\`${firstHead.slice(0, 7)}\` is live at ${URL_}`);
+    expect(reactionsOn(back.commentId)).toEqual(["eyes", "rocket"]);
+    expect(await serves()).toBe(`berth-test-web sha=${firstHead}`);
+    expect(webReplicas()).toBe("3");
+    const deployment = back.sent.find((r) => r.method === "POST" && r.path === `/repos/${REPO}/deployments`)!;
+    expect(deployment.body).toMatchObject({ ref: firstHead, environment: `pr-${PR}` });
+
+    const again = await command("/berth redeploy", "wendy");
+    expect(again.reply).toContain(`\`${head.slice(0, 7)}\` is live at ${URL_}`);
+    expect(await serves()).toBe(`berth-test-web sha=${head}`);
+    expect(webTasksRunning()).toBe(3);
+  });
+
+  it("/approve on a fork's PR records the approval of the head commit and deploys it", async () => {
+    setPullRequest(github.state, REPO, { number: PR, headSha: head, headRepository: "mallory/cmdshop", authorAssociation: "CONTRIBUTOR", author: "mallory" });
+    const viewer = await command("/approve", "rita");
+    expect(viewer.reply).toContain("approve needs the developer role");
+    const { reply, commentId } = await command("/approve", "wendy");
+    expect(reply).toContain(`approved \`${head.slice(0, 7)}\``);
+    expect(reply).toContain(`is live at ${URL_}`);
+    expect(reactionsOn(commentId)).toEqual(["eyes", "rocket"]);
+    const r = testRedis();
+    const approval = await r.redis.hget(`${berth.queuePrefix}:berth:approvals:${REPO}#${PR}`, head);
+    await r.cleanup();
+    expect(JSON.parse(approval!)).toMatchObject({ sha: head, by: "wendy" });
+    setPullRequest(github.state, REPO, { number: PR, headSha: head });
+  });
+
+  it("/deploy staging queues a deploy-environment job of the PR head; /deploy production needs an admin and promotes staging", async () => {
+    const queue = new Queue(QUEUE_NAME, { connection: { url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, prefix: berth.queuePrefix });
+    try {
+      const staging = await command("/deploy staging", "wendy");
+      expect(staging.reply).toMatch(/deploy of `[0-9a-f]{7}` to staging queued/);
+      const job = await queue.getJob(jobIdFor(`${staging.deliveryId}:0`));
+      expect(job!.data).toMatchObject({ kind: "deploy-environment", repository: REPO, environment: "staging", sha: head, ref: "", trigger: "command", pr: PR, sender: "wendy", installationId: 4242 });
+      expect(deploysIn(staging.sent)).toEqual([]);
+
+      const refused = await command("/deploy production", "wendy");
+      expect(refused.reply).toContain("deploy production needs the admin role");
+      expect(await queue.getJob(jobIdFor(`${refused.deliveryId}:0`))).toBeUndefined();
+
+      const prod = await command("/deploy production", "ada");
+      expect(prod.reply).toContain("promotion of staging to production queued");
+      expect((await queue.getJob(jobIdFor(`${prod.deliveryId}:0`)))!.data).toMatchObject({ kind: "deploy-environment", environment: "production", sha: "", trigger: "command" });
+
+      const rollback = await command("/rollback production abc1234", "ada");
+      expect((await queue.getJob(jobIdFor(`${rollback.deliveryId}:0`)))!.data).toMatchObject({ kind: "deploy-environment", environment: "production", sha: "abc1234", trigger: "rollback" });
+    } finally {
+      await queue.close();
+    }
   });
 
   it("edited comments, comments by bots and comments on plain issues are ignored", async () => {
