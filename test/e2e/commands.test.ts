@@ -21,6 +21,7 @@ import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { commandReplyMarker } from "../../app/core/commands/replies.js";
 import { Queue } from "bullmq";
 import { QUEUE_NAME, jobIdFor } from "../../app/queue/keys.js";
+import { createEnvironmentLock } from "../../app/queue/environment-lock.js";
 
 const REPO = "acme/cmdshop";
 const PR = 501;
@@ -212,6 +213,30 @@ describe("slash commands through the real bot process", () => {
       expect((await queue.getJob(jobIdFor(`${rollback.deliveryId}:0`)))!.data).toMatchObject({ kind: "deploy-environment", environment: "production", sha: "abc1234", trigger: "rollback" });
     } finally {
       await queue.close();
+    }
+  });
+
+  it("a command arriving while the preview's lock is held (a deploy running) waits for it, then runs", async () => {
+    const r = testRedis();
+    const lock = createEnvironmentLock(r.redis, berth.queuePrefix);
+    const envKey = `${REPO}#pr-${PR}`;
+    const token = await lock.acquire(envKey, { jobId: "test-holder", sha: head, kind: "deploy-preview" }, 60_000);
+    expect(token).not.toBeNull();
+    try {
+      const mark = github.requests.length;
+      const payload = issueCommentPayload({ repository: REPO, number: PR, body: "/status", user: { login: "rita" } });
+      expect((await send("issue_comment", payload)).status).toBe(200);
+      await new Promise((res) => setTimeout(res, 3000));
+      // Nothing of the command ran while the lock was held: no permission lookup, no reaction, no reply.
+      expect(since(mark)).toEqual([]);
+      await lock.release(envKey, token!);
+      const marker = commandReplyMarker(payload.comment.id);
+      const reply = await waitFor("the /status reply", () => prComments().find((c) => c.body.includes(marker)), 60_000, 100);
+      expect(reply.body).toMatch(/\| web \| 3\/3 \|/);
+      await waitForQuiet(github, mark);
+    } finally {
+      await lock.release(envKey, token!).catch(() => undefined);
+      await r.cleanup();
     }
   });
 
