@@ -106,6 +106,7 @@ describe("slash commands through the real bot process", () => {
     ["/scale web", "usage: `/scale <service> <replicas>`"],
     ["/logs web --tail 201", "--tail 201 is over the limit of 200 lines (commands.logTailMax"],
     ["/rollback deadbee", "deadbee was never deployed to this preview"],
+    ["/status\n/scale nosuch 2", "service 'nosuch' is not in this preview's stack"],
   ])("a writer's %s → refused with a clear reply; nothing executed", async (body, expected) => {
     const before = docker("service", "inspect", `${STACK}_web`, "--format", "{{.Version.Index}}");
     const { reply, commentId, sent } = await command(body, "wendy");
@@ -156,6 +157,9 @@ describe("slash commands through the real bot process", () => {
     expect(block.length).toBeGreaterThan(0);
     expect(block.length).toBeLessThanOrEqual(30);
     expect(block.some((l) => /^\[[0-9a-f:.]+\]:\d+: response:200$/.test(l))).toBe(true);
+    const help = await command("thanks!\n/help", "rita");
+    expect(help.reply).toContain("- `/scale <service> <replicas>` — ");
+    expect(reactionsOn(help.commentId)).toEqual(["rocket"]);
     const status = await command("/berth status", "rita");
     expect(status.reply).toMatch(/\| web \| 3\/3 \|/);
     expect(status.reply).toMatch(/\| ingress \| 1\/1 \|/);

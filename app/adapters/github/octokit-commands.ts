@@ -33,9 +33,14 @@ export function createCommandGitHub(octokit: OctokitLike): CommandGitHub {
     },
 
     async permissionOf(repo, login) {
-      const { data } = await call("get collaborator permission", () =>
-        octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: login }),
-      );
+      let data: any;
+      try {
+        ({ data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: login }));
+      } catch (err) {
+        // GitHub answers 404 for a login that is not a collaborator (or no longer exists): no permission at all.
+        if ((err as { status?: number }).status === 404) return "none";
+        throw classifyGitHubError("get collaborator permission", err);
+      }
       // `permission` folds maintain into write and triage into read; role_name keeps them apart (custom roles
       // fall back to the folded value).
       return PERMISSIONS.has(data.role_name) ? data.role_name : PERMISSIONS.has(data.permission) ? data.permission : "none";
