@@ -41,7 +41,7 @@ export function onIssueComment(enqueue: Enqueue) {
 }
 
 // Cut at a line end: a cut inside "/scale web 30" would make it "/scale web 3".
-function bounded(body: string): string {
+export function bounded(body: string): string {
   return body.length <= MAX_COMMAND_BODY ? body : body.slice(0, Math.max(0, body.lastIndexOf("\n", MAX_COMMAND_BODY)));
 }
 
