@@ -46,6 +46,7 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
     }
     case "logs": {
       const tail = command.tail ?? commandSettings(config).logTailDefault;
+      // Token and key shapes are redacted here; the deploy config's secret values join once Berth knows them.
       const lines = (await swarm().serviceLogs(`${stack}_${command.service}`, tail)).map((l) => redact(l));
       if (lines.length === 0) return `\`${command.service}\` has logged nothing yet`;
       return `last ${lines.length} line${lines.length === 1 ? "" : "s"} of \`${command.service}\`:\n\n${truncate(fenced(lines), LOG_BLOCK_MAX)}`;
