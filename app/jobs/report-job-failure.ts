@@ -4,8 +4,10 @@ import type { JobData } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { PreviewReport } from "./preview-report.js";
+import { reportCommandFailure } from "./command-failure.js";
 
 export async function reportJobFailure(data: JobData, jobId: string, err: Error, deps: JobDeps): Promise<void> {
+  if (data.kind === "command") return reportCommandFailure(data, jobId, err, deps);
   if (data.kind !== "deploy-preview" && data.kind !== "teardown-preview") {
     deps.log.error({ job: jobId, kind: data.kind, repository: data.repository, err: err.message }, "job gave up after retries");
     return;

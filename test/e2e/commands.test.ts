@@ -244,6 +244,18 @@ describe("slash commands through the real bot process", () => {
     }
   });
 
+  it("a command whose job fails for good (GitHub does not know the PR) still gets 😕 and a reply", async () => {
+    const mark = github.requests.length;
+    const payload = issueCommentPayload({ repository: REPO, number: 502, body: "/redeploy", user: { login: "wendy" } });
+    expect((await send("issue_comment", payload)).status).toBe(200);
+    const marker = commandReplyMarker(payload.comment.id);
+    const reply = await waitFor("the failure reply", () => [...github.state.comments.values()].find((c) => c.issue === 502 && c.body.includes(marker)), 60_000, 100);
+    expect(reply.body).toContain("could not run: get pull request: GitHub answered 404");
+    expect(reactionsOn(payload.comment.id)).toEqual(["confused"]);
+    expect(deploysIn(since(mark))).toEqual([]);
+    expect(docker("service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=cmdshop-pr-502")).toBe("");
+  });
+
   it("edited comments, comments by bots and comments on plain issues are ignored", async () => {
     const mark = github.requests.length;
     for (const payload of [
