@@ -4,6 +4,7 @@ import type { Enqueue } from "./events/enqueue.js";
 import { onPullRequest } from "./events/on-pull-request.js";
 import { onCiCompleted, onPush, onReleasePublished } from "./events/on-branch-event.js";
 import type { ConfigSource } from "./ports/config-source.js";
+import { onIssueComment } from "./events/on-issue-comment.js";
 
 export function berthApp(enqueue: Enqueue, configs?: ConfigSource) {
   return (app: Probot): void => {
@@ -11,5 +12,6 @@ export function berthApp(enqueue: Enqueue, configs?: ConfigSource) {
     app.on("push", onPush(enqueue, configs));
     app.on("release.published", onReleasePublished(enqueue));
     app.on(["check_suite.completed", "workflow_run.completed"], onCiCompleted(enqueue));
+    app.on("issue_comment.created", onIssueComment(enqueue));
   };
 }

@@ -5,7 +5,7 @@ export type Enqueue = (data: JobData) => Promise<{ jobId: string; duplicate: boo
 
 const SHA = /^[0-9a-f]{40}$/;
 // GitHub owners: alphanumerics and single hyphens; repository names: alphanumerics, "-", "_", "." but never "." or "..".
-const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}$/;
+export const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}$/;
 
 /** Payload facts are checked before they become job data: a malformed payload is dropped with a log line. */
 export function invalidFacts(f: { repository?: unknown; sha?: unknown; pr?: unknown; installationId?: unknown }): string | undefined {

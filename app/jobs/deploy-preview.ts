@@ -9,6 +9,7 @@ import { PreviewReport } from "./preview-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
+import { effectiveReplicas } from "../core/commands/limits.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -48,13 +49,15 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   const live = needsLive ? await swarm.liveEnvironments(config.repository) : [];
   const cap = await previewCap(config, environment, live, deps);
   if (!cap.ok) return stopOnPolicy(report, view, "refused", cap.reason, cap.note, deps, log);
+  // Counts set by /scale survive pushes (Swarm would reset them to the file's value).
+  const replicas = effectiveReplicas(config, (await deps.replicas?.get(job.repository, job.pr)) ?? {});
   let rendered;
   let secrets;
   try {
     secrets = await previewSecrets(config, environment, deps);
     const template = await deps.configs.template(config.template);
     rendered = renderStack({
-      config, templateFile: template.file, templateText: template.text, environment, sha: job.sha,
+      config, templateFile: template.file, templateText: template.text, environment, sha: job.sha, replicas,
       secrets: secrets.names, ref: job.headRef, ...(config.quotas?.repository ? { otherUsage: otherUsage(live, environment) } : {}),
     });
   } catch (err) {

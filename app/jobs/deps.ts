@@ -13,6 +13,8 @@ import type { ActivityStore } from "../ports/activity.js";
 import type { PullRequestTrust } from "../ports/pull-request-trust.js";
 import type { ReleaseStore } from "../ports/releases.js";
 import type { GitHubCommits } from "../ports/github-commits.js";
+import type { ReplicaStore } from "../ports/replica-store.js";
+import type { CommandGitHub } from "../ports/pull-requests.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -39,6 +41,10 @@ export interface JobDeps {
   commitsFor?(installationId: number): Promise<GitHubCommits>;
   /** The App's own id: its check suite is ignored by the CI gate. */
   appId?: number;
+  /** /scale counts that later deploys render; absent → every deploy uses the config's replicas. */
+  replicas?: ReplicaStore;
+  /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
+  commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
 }
 
 export interface JobContext {

@@ -5,9 +5,11 @@ import type { JobDeps } from "./deps.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { PreviewReport } from "./preview-report.js";
 import { reportEnvironmentJobFailure } from "./environment-report.js";
+import { reportCommandFailure } from "./command-failure.js";
 
 export async function reportJobFailure(data: JobData, jobId: string, err: Error, deps: JobDeps): Promise<void> {
   if (data.kind === "deploy-environment") return reportEnvironmentJobFailure(data, jobId, err, deps);
+  if (data.kind === "command") return reportCommandFailure(data, jobId, err, deps);
   if (data.kind !== "deploy-preview" && data.kind !== "teardown-preview") {
     deps.log.error({ job: jobId, kind: data.kind, repository: data.repository, err: err.message }, "job gave up after retries");
     return;

@@ -3,7 +3,7 @@ import type { JobContext, JobDeps } from "./deps.js";
 import { deployPreview } from "./deploy-preview.js";
 import { teardownPreview } from "./teardown-preview.js";
 import { deployEnvironment } from "./deploy-environment.js";
-import { FinalError } from "../errors.js";
+import { runCommand } from "./run-command.js";
 import { sweepPreviews } from "./sweep-previews.js";
 
 export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -13,12 +13,12 @@ export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Pro
       return deployPreview(data, ctx, deps);
     case "teardown-preview":
       return teardownPreview(data, ctx, deps);
+    case "command":
+      return runCommand(data, ctx, deps);
     case "sweep-previews":
       return sweepPreviews(data, ctx, deps);
     case "deploy-environment":
       return deployEnvironment(data, ctx, deps);
-    case "command":
-      throw new FinalError(`${data.kind} jobs are not handled by this version of Berth`);
   }
 }
 

@@ -44,6 +44,9 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
   view.finishedAt = deps.clock.now();
   if (job.reason === "expired") view.policyNote = `for more than ${idle(config.preview.ttlSeconds ?? DEFAULT_TTL_SECONDS)}`;
   // An expired or evicted preview keeps its approvals: /redeploy of the same commit needs no new look.
+  // A closed or destroyed preview forgets its /scale counts (a reopened PR starts from the config's replicas); an
+  // expired or evicted one keeps them, so /redeploy brings back what was there.
+  if (job.reason !== "expired" && job.reason !== "evicted") await deps.replicas?.forget(job.repository, job.pr);
   if (job.reason === "closed" || job.reason === "merged") {
     await deps.approvals.forget(job.repository, job.pr);
     await deps.trust?.forget(job.repository, job.pr);

@@ -13,6 +13,8 @@ import { createReportHandleStore } from "../adapters/redis/report-handles.js";
 import { createApprovalStore } from "../adapters/redis/approvals.js";
 import { createActivityStore } from "../adapters/redis/activity.js";
 import { createPullRequestTrust } from "../adapters/redis/pull-request-trust.js";
+import { createReplicaStore } from "../adapters/redis/replicas.js";
+import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
@@ -52,6 +54,9 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     releases: createReleaseStore(redis, env.queuePrefix),
     commitsFor: async (installationId) => createGitHubCommits(await probot.auth(installationId)),
     appId: env.appId,
+    replicas: createReplicaStore(redis, env.queuePrefix),
+    // Replies quote logs and errors: they pass the same redaction as every other write to GitHub.
+    commandGitHubFor: async (installationId) => redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
   };
   return { deps, close: async () => pool.closeAll() };
 }

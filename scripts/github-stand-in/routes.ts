@@ -1,6 +1,7 @@
 // The REST routes Berth uses, answered like GitHub does (status codes, ids, html_url, pagination by Link).
 import type { StandInState } from "./state.js";
 import { gitopsRoutes } from "./routes-gitops.js";
+import { commandRoutes } from "./routes-commands.js";
 
 export interface RouteContext {
   state: StandInState;
@@ -115,4 +116,5 @@ export const routes: Array<[string, RegExp, Handler]> = [
     const permission = c.state.permissions.get(`${repoOf(c.params)}:${c.params.user}`) ?? "none";
     return { status: 200, body: { permission, role_name: permission, user: { login: c.params.user, type: "User" } } };
   }],
+  ...commandRoutes,
 ];

@@ -141,6 +141,21 @@ export interface DeployConfig {
   /** Optional in the type (the schema fills {}), so configs built in code stay valid. */
   quotas?: QuotasConfig;
   secrets?: Record<string, SecretSource>;
+  /** Slash commands in PR comments; filled with defaults by the schema (optional for configs built in code). */
+  commands?: CommandsConfig;
+}
+
+/** `commands:` — who may run which slash command, and their limits (see the schema for defaults). */
+export interface CommandsConfig {
+  enabled: boolean;
+  /** GitHub collaborator permission → Berth role; keys left out keep the default mapping. */
+  roles: Partial<Record<"admin" | "maintain" | "write" | "triage" | "read" | "none", "viewer" | "developer" | "admin" | "none">>;
+  /** Command action (scale, deploy-production, …) → lowest role allowed; keys left out keep the default. */
+  require: Partial<Record<string, "viewer" | "developer" | "admin">>;
+  /** Largest total replicas of one preview that /scale may reach. */
+  replicaQuota: number;
+  logTailDefault: number;
+  logTailMax: number;
 }
 
 /** A problem found in a config file, pointing at the place to fix. */
