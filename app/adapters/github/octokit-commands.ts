@@ -1,21 +1,9 @@
 // CommandGitHub on an installation-authenticated Octokit (Probot's, or @octokit/rest in tests).
 import type { CommandGitHub, PullRequestInfo } from "../../ports/pull-requests.js";
+import { callGitHub as call, type OctokitLike } from "./octokit-call.js";
 import { classifyGitHubError } from "./github-errors.js";
 
-interface OctokitLike {
-  request(route: string, params?: Record<string, unknown>): Promise<{ data: any; status: number }>;
-  paginate(route: string, params?: Record<string, unknown>): Promise<any[]>;
-}
-
 const PERMISSIONS = new Set(["admin", "maintain", "write", "triage", "read", "none"]);
-
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw classifyGitHubError(what, err);
-  }
-}
 
 export function createCommandGitHub(octokit: OctokitLike): CommandGitHub {
   return {

@@ -1,19 +1,6 @@
 // GitHubCommits on an installation-authenticated Octokit.
 import type { GitHubCommits } from "../../ports/github-commits.js";
-import { classifyGitHubError } from "./github-errors.js";
-
-interface OctokitLike {
-  request(route: string, params?: Record<string, unknown>): Promise<{ data: any; status: number }>;
-  paginate(route: string, params?: Record<string, unknown>): Promise<any[]>;
-}
-
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw classifyGitHubError(what, err);
-  }
-}
+import { callGitHub as call, type OctokitLike } from "./octokit-call.js";
 
 export function createGitHubCommits(octokit: OctokitLike): GitHubCommits {
   return {

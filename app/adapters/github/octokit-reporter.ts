@@ -1,19 +1,7 @@
 // GitHubReporter on an installation-authenticated Octokit (Probot's, or @octokit/rest in tests).
 import type { GitHubReporter, RepoRef } from "../../ports/github-reporter.js";
+import { callGitHub as call, type OctokitLike } from "./octokit-call.js";
 import { classifyGitHubError } from "./github-errors.js";
-
-interface OctokitLike {
-  request(route: string, params?: Record<string, unknown>): Promise<{ data: any; status: number }>;
-  paginate(route: string, params?: Record<string, unknown>): Promise<any[]>;
-}
-
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw classifyGitHubError(what, err);
-  }
-}
 
 export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
   const output = (s: { title: string; summary: string; text?: string }) => ({ title: s.title, summary: s.summary, ...(s.text ? { text: s.text } : {}) });
