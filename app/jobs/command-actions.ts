@@ -13,6 +13,7 @@ import { isTrusted } from "../core/policy/trust.js";
 import { commandSettings } from "../core/commands/settings.js";
 import { helpText } from "../core/commands/replies.js";
 import { redact } from "../core/report/redact.js";
+import { rollbackTarget } from "../core/release.js";
 import { fenced, inline, truncate } from "../core/report/markdown.js";
 import { FinalError } from "../errors.js";
 
@@ -46,7 +47,8 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
     }
     case "logs": {
       const tail = command.tail ?? commandSettings(config).logTailDefault;
-      // Token and key shapes are redacted here; the deploy config's secret values join once Berth knows them.
+      // Token and key shapes are redacted here; the deploy config's secret values by the GitHub writer every reply
+      // passes through (app/adapters/github/redacting-reporter.ts).
       const lines = (await swarm().serviceLogs(`${stack}_${command.service}`, tail)).map((l) => redact(l));
       if (lines.length === 0) return `\`${command.service}\` has logged nothing yet`;
       return `last ${lines.length} line${lines.length === 1 ? "" : "s"} of \`${command.service}\`:\n\n${truncate(fenced(lines), LOG_BLOCK_MAX)}`;
@@ -71,7 +73,14 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
       return `approved \`${pr.headSha.slice(0, 7)}\` (a new push needs a new /approve); ${deployed(await deploy(run, pr.headSha, "approve"), pr.headSha)}`;
     }
     case "rollback": {
-      if (command.environment) return queueEnvironment(run, command.environment, command.sha ?? "", "rollback");
+      if (command.environment) {
+        // Refuse a release that is not in the history now, rather than queue a job that can only fail later.
+        if (deps.releases) {
+          const found = rollbackTarget(await deps.releases.history(job.repository, command.environment), { sha: command.sha });
+          if ("error" in found) throw new CommandFailed(`rollback of ${command.environment}: ${inline(found.error)}`);
+        }
+        return queueEnvironment(run, command.environment, command.sha ?? "", "rollback");
+      }
       return deployed(await deploy(run, c.rollbackSha!, "redeploy"), c.rollbackSha!);
     }
     case "deploy":

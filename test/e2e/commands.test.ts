@@ -60,6 +60,16 @@ async function command(body: string, login: string, timeoutMs = 180_000) {
 }
 
 const serves = async () => (await (await fetch(URL_)).text()).trim();
+const serving = async (url: string) => (await (await fetch(url)).text()).trim();
+const STAGING_URL = `http://127.0.0.1:${21000 - 1}`;
+const PRODUCTION_URL = `http://127.0.0.1:${21000 - 2}`;
+/** The newest deployment of `environment` once its latest status is final. */
+const environmentStatus = (environment: string) =>
+  waitFor(`a final ${environment} deployment status`, () => {
+    const d = [...github.state.deployments.values()].filter((x) => x.repository === REPO && x.environment === environment).at(-1);
+    const status = d ? github.state.statuses.get(d.id)?.[0] : undefined;
+    return status && ["success", "failure", "error"].includes(status.state) ? status : undefined;
+  }, 240_000, 250);
 const deploysIn = (sent: ReturnType<typeof since>) => sent.filter((r) => r.method === "POST" && (r.path.endsWith("/deployments") || r.path.endsWith("/check-runs")));
 
 beforeAll(async () => {
@@ -82,7 +92,9 @@ afterAll(async () => {
   if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
   await berth?.stop();
   await github?.close();
-  if (docker("service", "ls", "-q", "--filter", stackLabel)) docker("stack", "rm", STACK);
+  for (const stack of [STACK, "cmdshop-staging", "cmdshop"]) {
+    if (docker("service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`)) docker("stack", "rm", stack);
+  }
   if (berth) await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(configDir, { recursive: true, force: true });
 });
@@ -196,14 +208,15 @@ describe("slash commands through the real bot process", () => {
     setPullRequest(github.state, REPO, { number: PR, headSha: head });
   });
 
-  it("/deploy staging queues a deploy-environment job of the PR head; /deploy production needs an admin and promotes staging", async () => {
+  it("/deploy staging deploys the PR head to staging; /deploy production needs an admin and promotes that commit; /rollback production of an unknown SHA is refused", async () => {
     const queue = new Queue(QUEUE_NAME, { connection: { url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, prefix: berth.queuePrefix });
     try {
       const staging = await command("/deploy staging", "wendy");
       expect(staging.reply).toMatch(/deploy of `[0-9a-f]{7}` to staging queued/);
       const job = await queue.getJob(jobIdFor(`${staging.deliveryId}:0`));
       expect(job!.data).toMatchObject({ kind: "deploy-environment", repository: REPO, environment: "staging", sha: head, ref: "", trigger: "command", pr: PR, sender: "wendy", installationId: 4242 });
-      expect(deploysIn(staging.sent)).toEqual([]);
+      expect(await environmentStatus("staging")).toMatchObject({ state: "success", environment_url: STAGING_URL });
+      expect(await serving(STAGING_URL)).toBe(`berth-test-web sha=${head}`);
 
       const refused = await command("/deploy production", "wendy");
       expect(refused.reply).toContain("deploy production needs the admin role");
@@ -212,9 +225,14 @@ describe("slash commands through the real bot process", () => {
       const prod = await command("/deploy production", "ada");
       expect(prod.reply).toContain("promotion of staging to production queued");
       expect((await queue.getJob(jobIdFor(`${prod.deliveryId}:0`)))!.data).toMatchObject({ kind: "deploy-environment", environment: "production", sha: "", trigger: "command" });
+      expect(await environmentStatus("production")).toMatchObject({ state: "success", environment_url: PRODUCTION_URL });
+      expect(await serving(PRODUCTION_URL)).toBe(`berth-test-web sha=${head}`);
 
       const rollback = await command("/rollback production abc1234", "ada");
-      expect((await queue.getJob(jobIdFor(`${rollback.deliveryId}:0`)))!.data).toMatchObject({ kind: "deploy-environment", environment: "production", sha: "abc1234", trigger: "rollback" });
+      expect(rollback.reply).toContain("rollback of production: no release of abc1234");
+      expect(reactionsOn(rollback.commentId)).toEqual(["confused"]);
+      expect(await queue.getJob(jobIdFor(`${rollback.deliveryId}:0`))).toBeUndefined();
+      await waitForQuiet(github, github.requests.length - 1);
     } finally {
       await queue.close();
     }
