@@ -38,8 +38,12 @@ export function describeRecorded(requests: RecordedRequest[]): string {
   return out.join("\n");
 }
 
-/** Berth flushes the comment after the deployment status; wait until it has sent nothing for `quietMs`. */
-export async function waitForQuiet(github: GitHubStandIn, from: number, quietMs = 1500, timeoutMs = 30_000): Promise<void> {
+/**
+ * Berth flushes the comment after the deployment status; wait until it has sent nothing for `quietMs`. The window
+ * outlasts GitHub's write spacing (≥ 1 s between writes, 3 s for comments, enforced by Octokit's throttling), so it
+ * does not end between two writes of one report.
+ */
+export async function waitForQuiet(github: GitHubStandIn, from: number, quietMs = 3500, timeoutMs = 60_000): Promise<void> {
   await waitFor("Berth to finish reporting", () => {
     const last = github.requests[github.requests.length - 1];
     return github.requests.length > from && last && Date.now() - last.at >= quietMs ? true : undefined;

@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { startGitHubStandIn, type GitHubStandIn } from "../../scripts/github-stand-in/index.js";
 import { startBerth, testAppKey, type BerthProcess } from "../../scripts/lib/berth-process.js";
 import { sendWebhook } from "../../scripts/lib/webhook-sender.js";
+import { waitFor } from "../../scripts/lib/wait-for.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { infraEnv } from "../helpers/infra.js";
@@ -135,8 +136,11 @@ describe("preview lifecycle through the real bot process", () => {
     const deployments = sent.filter((r) => r.method === "POST" && r.path === "/repos/acme/shop/deployments");
     expect(deployments).toHaveLength(1);
     expect(deployments[0]!.body).toMatchObject({ ref: head, environment: "pr-123", transient_environment: true, production_environment: false, required_contexts: [], auto_merge: false });
+    // in_progress may be skipped: the reporter sends the newest state, and on a loaded machine the deploy can be
+    // healthy before GitHub's write spacing lets the first status out.
     const statuses = sent.filter((r) => r.method === "POST" && /\/deployments\/\d+\/statuses$/.test(r.path)).map((r) => r.body.state);
-    expect(statuses).toEqual(["in_progress", "success"]);
+    expect(statuses.at(-1)).toBe("success");
+    expect(statuses.filter((s) => s !== "in_progress" && s !== "success")).toEqual([]);
     const checkUpdates = sent.filter((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path)).map((r) => r.body);
     expect(checkUpdates[0]).toMatchObject({ status: "in_progress" });
     expect(checkUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Preview is live" } });
@@ -201,7 +205,8 @@ describe("preview lifecycle through the real bot process", () => {
   it("invalid config → a failing check run listing file:line:col, nothing deployed", async () => {
     const mark = github.requests.length;
     await send("pull_request", loadPayload("pull_request.opened", { repository: "acme/broken", number: 7, headSha: sha() }));
-    await waitForQuiet(github, mark, 1500, 30_000);
+    await waitFor("the completed check run", () => (since(mark).some((r) => r.method === "PATCH" && /check-runs/.test(r.path) && r.body.status === "completed") ? true : undefined), 60_000);
+    await waitForQuiet(github, mark);
     const completed = since(mark).filter((r) => r.method === "PATCH" && /check-runs/.test(r.path) && r.body.status === "completed");
     expect(completed).toHaveLength(1);
     expect(completed[0]!.body).toMatchObject({ conclusion: "failure", output: { title: expect.stringMatching(/^Invalid deploy config \(\d+ problems?\)$/) } });
