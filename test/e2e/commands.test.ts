@@ -230,7 +230,7 @@ describe("slash commands through the real bot process", () => {
 
       const rollback = await command("/rollback production abc1234", "ada");
       expect(rollback.reply).toContain("rollback of production: no release of abc1234");
-      expect(reactionsOn(rollback.commentId)).toEqual(["confused"]);
+      expect(reactionsOn(rollback.commentId)).toEqual(["eyes", "confused"]);
       expect(await queue.getJob(jobIdFor(`${rollback.deliveryId}:0`))).toBeUndefined();
       await waitForQuiet(github, github.requests.length - 1);
     } finally {
