@@ -94,7 +94,7 @@ export async function startPolicyBot(configs: Record<string, string>, extraEnv: 
 
 /** The last check run update (or creation) Berth sent for `repo` after `mark`. */
 export function lastCheck(bot: PolicyBot, mark: number, repo: string) {
-  return bot.since(mark).filter((r) => /check-runs/.test(r.path) && r.path.startsWith(`/repos/${repo}/`) && r.method !== "GET").at(-1)?.body;
+  return bot.since(mark).filter((r) => r.path.includes("/check-runs") && r.path.startsWith(`/repos/${repo}/`) && r.method !== "GET").at(-1)?.body;
 }
 
 export function commentOf(bot: PolicyBot, repo: string, pr: number): string | undefined {
