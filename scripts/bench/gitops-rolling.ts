@@ -14,6 +14,7 @@ import { deletePrefix } from "../lib/redis-prefix.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../demo/recorded.js";
 import { pushPayload } from "../../test/fixtures/webhooks/push.js";
 import { startPoller } from "../../test/helpers/poller.js";
+import { LOCAL_SSH_YAML } from "../lib/local-config.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const REPO = "acme/opsbench";
@@ -27,12 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), "berth-bench-gitops-"));
 writeFileSync(join(dir, "opsbench.yml"), `repository: ${REPO}
 app: opsbench
 template: web-ingress.yml
-ssh:
-  host: \${BERTH_SSH_HOST}
-  port: \${BERTH_SSH_PORT}
-  user: \${BERTH_SSH_USER}
-  privateKeyPath: \${BERTH_SSH_KEY_PATH}
-  hostKey: \${BERTH_SSH_HOST_KEY}
+${LOCAL_SSH_YAML}
 routing: { mode: host-port, domain: ops.localhost, previewPortBase: 23020 }
 production: { ciGate: false }
 services:

@@ -15,6 +15,7 @@ import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/r
 import { pushPayload } from "../fixtures/webhooks/push.js";
 import { infraEnv } from "../helpers/infra.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
+import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 
 const REPO = "acme/opsbuild";
 const STAGING_URL = "http://127.0.0.1:23009";
@@ -53,12 +54,7 @@ function config(extraBuild: string): string {
   return `repository: ${REPO}
 app: opsbuild
 template: web-service.yml
-ssh:
-  host: \${BERTH_SSH_HOST}
-  port: \${BERTH_SSH_PORT}
-  user: \${BERTH_SSH_USER}
-  privateKeyPath: \${BERTH_SSH_KEY_PATH}
-  hostKey: \${BERTH_SSH_HOST_KEY}
+${LOCAL_SSH_YAML}
 routing: { mode: host-port, domain: ops.localhost, previewPortBase: 23010 }
 build: { enabled: true${extraBuild} }
 services:

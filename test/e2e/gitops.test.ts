@@ -20,6 +20,7 @@ import { cli } from "../../app/main/cli.js";
 import { startPoller } from "../helpers/poller.js";
 import { createRedis } from "../../app/adapters/redis/connection.js";
 import { createDeployQueue } from "../../app/queue/queue.js";
+import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 
 const REPO = "acme/opsshop";
 const STAGING = "opsshop-staging";
@@ -68,12 +69,7 @@ function config(requireApproval: boolean): string {
   return `repository: ${REPO}
 app: opsshop
 template: web-ingress.yml
-ssh:
-  host: \${BERTH_SSH_HOST}
-  port: \${BERTH_SSH_PORT}
-  user: \${BERTH_SSH_USER}
-  privateKeyPath: \${BERTH_SSH_KEY_PATH}
-  hostKey: \${BERTH_SSH_HOST_KEY}
+${LOCAL_SSH_YAML}
 routing: { mode: host-port, domain: ops.localhost, previewPortBase: 23000 }
 staging: { branch: main, ciGate: true, healthTimeoutSeconds: 240 }
 production: { tagPattern: "^v[0-9]+\\\\.[0-9]+\\\\.[0-9]+$", healthTimeoutSeconds: 240, maxFailedTasks: 3, requireApproval: ${requireApproval} }

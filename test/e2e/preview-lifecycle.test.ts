@@ -15,6 +15,7 @@ import { loadPayload } from "../fixtures/webhooks/index.js";
 import { infraEnv } from "../helpers/infra.js";
 import { testRedis } from "../helpers/redis.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
+import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 
 const PR = 123;
 const STACK = `shop-pr-${PR}`;
@@ -49,12 +50,7 @@ beforeAll(async () => {
   writeFileSync(join(configDir, "crashy.yml"), `repository: acme/crashy
 app: crashy
 template: web-service.yml
-ssh:
-  host: \${BERTH_SSH_HOST}
-  port: \${BERTH_SSH_PORT}
-  user: \${BERTH_SSH_USER}
-  privateKeyPath: \${BERTH_SSH_KEY_PATH}
-  hostKey: \${BERTH_SSH_HOST_KEY}
+${LOCAL_SSH_YAML}
 routing: { mode: host-port, domain: preview.localhost, previewPortBase: 20000 }
 preview: { healthTimeoutSeconds: 90, maxFailedTasks: 2 }
 services:

@@ -11,6 +11,7 @@ import { sendWebhook } from "../../scripts/lib/webhook-sender.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { waitFor } from "../../scripts/lib/wait-for.js";
 import { infraEnv } from "./infra.js";
+import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 
 export const PORT_BASE = 22000;
 export const sha = () => randomBytes(20).toString("hex");
@@ -23,12 +24,7 @@ export function polConfig(app: string, o: { preview?: string[]; web?: string[]; 
     `repository: acme/${app}`,
     `app: ${app}`,
     `template: ${o.template ?? "web-service.yml"}`,
-    "ssh:",
-    "  host: ${BERTH_SSH_HOST}",
-    "  port: ${BERTH_SSH_PORT}",
-    "  user: ${BERTH_SSH_USER}",
-    "  privateKeyPath: ${BERTH_SSH_KEY_PATH}",
-    "  hostKey: ${BERTH_SSH_HOST_KEY}",
+    LOCAL_SSH_YAML,
     `routing: { mode: host-port, domain: preview.localhost, previewPortBase: ${PORT_BASE} }`,
     "preview:",
     "  healthTimeoutSeconds: 90",
