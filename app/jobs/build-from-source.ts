@@ -7,14 +7,14 @@ import type { Logger } from "pino";
 import type { JobDeps } from "./deps.js";
 import type { DeployConfig } from "../core/config/types.js";
 import { stripTarRoot } from "../core/tar-root.js";
+import { repoRef } from "../core/repository.js";
 
 export async function buildFromSource(args: { repository: string; installationId: number; sha: string; config: DeployConfig; deps: JobDeps; log: Logger }): Promise<{ service: string; image: string }> {
   const { repository, sha, config, deps, log } = args;
-  const [owner, repo] = repository.split("/") as [string, string];
   const service = config.build.service ?? Object.keys(config.services).find((name) => config.services[name]!.public)!;
   const tag = `${config.build.registry ? `${config.build.registry}/` : ""}${config.app}:${sha}`;
   const started = deps.clock.now();
-  const tarball = await (await deps.commitsFor!(args.installationId)).tarball({ owner, repo }, sha);
+  const tarball = await (await deps.commitsFor!(args.installationId)).tarball(repoRef(repository), sha);
   const context = stripTarRoot(gunzipSync(tarball));
   const swarm = deps.swarmFor(config.ssh);
   const id = await swarm.buildImage(tag, config.build.dockerfile, context);

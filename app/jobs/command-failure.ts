@@ -5,15 +5,16 @@ import type { JobDeps } from "./deps.js";
 import { commandReplyMarker } from "../core/commands/replies.js";
 import { inline } from "../core/report/markdown.js";
 import { redact } from "../core/report/redact.js";
+import { repoRef } from "../core/repository.js";
 
 export async function reportCommandFailure(data: CommandJob, jobId: string, err: Error, deps: JobDeps): Promise<void> {
   const log = deps.log.child({ job: jobId, repository: data.repository, pr: data.pr, comment: data.commentId });
   try {
     if (!deps.commandGitHubFor) throw new Error("no GitHub client for commands");
     const gh = await deps.commandGitHubFor(data.installationId);
-    const [owner, repo] = data.repository.split("/") as [string, string];
-    await gh.react({ owner, repo }, data.commentId, "confused");
-    await gh.reply({ owner, repo }, data.pr, `${commandReplyMarker(data.commentId)}\n😕 The command could not run: ${inline(redact(err.message))}. Try again in a while; an admin can find job ${jobId} in Berth's log.`);
+    const repo = repoRef(data.repository);
+    await gh.react(repo, data.commentId, "confused");
+    await gh.reply(repo, data.pr, `${commandReplyMarker(data.commentId)}\n😕 The command could not run: ${inline(redact(err.message))}. Try again in a while; an admin can find job ${jobId} in Berth's log.`);
   } catch (reportErr) {
     log.error({ err: reportErr, original: err.message }, "could not report a failed command to GitHub");
   }

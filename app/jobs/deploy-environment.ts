@@ -16,6 +16,7 @@ import { configProblemsFrom } from "./config-problems.js";
 import { closeSuperseded, environmentReport, finish } from "./environment-report.js";
 import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
+import { isCommitSha } from "../core/repository.js";
 
 export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const releases = deps.releases;
@@ -51,7 +52,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   const fail = async (reason: string, withDeployment = true): Promise<JobResult> => {
     view.reason = reason;
     if (!view.sha) view.sha = job.sha;
-    if (/^[0-9a-f]{40}$/.test(view.sha)) show(withDeployment);
+    if (isCommitSha(view.sha)) show(withDeployment);
     await finish(report, view, "failure", deps.clock.now());
     await releases.clearWaiting(job.repository, env, target.reportJobId);
     log.warn({ reason }, `${env} deploy failed`);

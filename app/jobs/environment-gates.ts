@@ -6,6 +6,7 @@ import type { JobDeps } from "./deps.js";
 import type { DeployConfig } from "../core/config/types.js";
 import type { WaitingDeploy } from "../ports/releases.js";
 import { describeVerdict, evaluateCiGate } from "../core/ci-gate.js";
+import { repoRef } from "../core/repository.js";
 
 export interface Target {
   sha: string;
@@ -23,9 +24,8 @@ export async function checkGates(job: DeployEnvironmentJob, target: Target, conf
   const settings = config[job.environment];
   let note: string | undefined;
   if (settings.ciGate) {
-    const [owner, repo] = job.repository.split("/") as [string, string];
     const commits = await deps.commitsFor!(job.installationId);
-    const verdict = evaluateCiGate(await commits.checkSuites({ owner, repo }, target.sha), deps.appId);
+    const verdict = evaluateCiGate(await commits.checkSuites(repoRef(job.repository), target.sha), deps.appId);
     if (verdict.state === "failed") return { go: false, failed: `${describeVerdict(verdict)}; nothing was deployed` };
     if (verdict.state === "pending") return { go: false, wait: "ci", reason: describeVerdict(verdict) };
     note = describeVerdict(verdict);
@@ -42,8 +42,7 @@ export async function checkGates(job: DeployEnvironmentJob, target: Target, conf
  */
 export async function resolveCommit(job: DeployEnvironmentJob, target: Target, deps: JobDeps): Promise<boolean> {
   if (target.ref.startsWith("refs/tags/")) {
-    const [owner, repo] = job.repository.split("/") as [string, string];
-    target.sha = await (await deps.commitsFor!(job.installationId)).resolveCommit({ owner, repo }, target.ref.slice("refs/tags/".length));
+    target.sha = await (await deps.commitsFor!(job.installationId)).resolveCommit(repoRef(job.repository), target.ref.slice("refs/tags/".length));
     return true;
   }
   if (job.environment !== "production") return false;

@@ -6,6 +6,7 @@ import type { DeployEnvironmentJob } from "./job-data.js";
 import type { WaitingDeploy } from "../ports/releases.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { PreviewReport } from "./preview-report.js";
+import { isCommitSha } from "../core/repository.js";
 
 export const ENVIRONMENT_CHECK_NAMES = { staging: "Berth / staging", production: "Berth / production" } as const;
 
@@ -30,7 +31,7 @@ export async function finish(report: PreviewReport, view: EnvironmentView, phase
 /** A branch deploy that gave up after retries says so on its check run (never dropped silently). */
 export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jobId: string, err: Error, deps: JobDeps): Promise<void> {
   const log = deps.log.child({ job: jobId, repository: data.repository, environment: data.environment });
-  if (!/^[0-9a-f]{40}$/.test(data.sha)) {
+  if (!isCommitSha(data.sha)) {
     log.error({ err: err.message }, "branch deploy gave up after retries (no commit to report on)");
     return;
   }

@@ -11,6 +11,7 @@ import { checkRunState, deploymentStatus, previewComment, previewCommentMarker }
 import type { DeploymentSpec, GitHubReporter, RepoRef } from "../ports/github-reporter.js";
 import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
+import { repoRef } from "../core/repository.js";
 
 export const PREVIEW_CHECK_NAME = "Berth / preview";
 
@@ -39,8 +40,7 @@ export class PreviewReport {
     repository: string,
     private readonly kind: { checkName: string; deployment?: (view: EnvironmentView) => Omit<DeploymentSpec, "ref" | "environment" | "payload"> } = { checkName: PREVIEW_CHECK_NAME },
   ) {
-    const [owner, repo] = repository.split("/") as [string, string];
-    this.repo = { owner, repo };
+    this.repo = repoRef(repository);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { Release } from "../core/release.js";
 import type { RecordedImage } from "../core/render/pin-images.js";
 import { parse } from "yaml";
 import { previewCommentMarker } from "../core/report/index.js";
+import { repoRef } from "../core/repository.js";
 
 export async function recordRelease(args: {
   job: DeployEnvironmentJob;
@@ -61,11 +62,11 @@ export async function recordRelease(args: {
 
   if (job.environment === "staging" && job.trigger !== "rollback") {
     try {
-      const [owner, repo] = job.repository.split("/") as [string, string];
       const commits = await deps.commitsFor!(job.installationId);
-      const prs = target.pr ? [target.pr] : await commits.mergedPullsOf({ owner, repo }, target.sha);
+      const repo = repoRef(job.repository);
+      const prs = target.pr ? [target.pr] : await commits.mergedPullsOf(repo, target.sha);
       const line = `🚀 \`${target.sha.slice(0, 7)}\` deployed to staging at ${plan.url}`;
-      for (const pr of prs) await commits.appendToStickyComment({ owner, repo }, pr, previewCommentMarker(`pr-${pr}`), line);
+      for (const pr of prs) await commits.appendToStickyComment(repo, pr, previewCommentMarker(`pr-${pr}`), line);
     } catch (err) {
       // The deploy is done and recorded; a missing comment line is not worth failing (and redeploying) for.
       log.warn({ err }, "could not add the staging line to the merged PR's comment");

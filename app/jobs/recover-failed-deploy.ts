@@ -3,10 +3,10 @@
 import type { Logger } from "pino";
 import type { SwarmPort } from "../ports/swarm.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
+import { ROLLBACK_STATES as ROLLED_BACK } from "../ports/swarm.js";
 
 const LOG_LINES = 20;
 const REMOVE_TIMEOUT_MS = 120_000;
-const ROLLED_BACK = new Set(["rollback_started", "rollback_completed", "rollback_paused"]);
 
 export async function recoverFailedDeploy(args: { swarm: SwarmPort; view: EnvironmentView; hadPrevious: boolean; log: Logger }): Promise<void> {
   const { swarm, view, hadPrevious, log } = args;

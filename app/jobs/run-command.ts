@@ -15,6 +15,7 @@ import { inline } from "../core/report/markdown.js";
 import { checkCommands } from "./command-checks.js";
 import { CommandFailed, runCheckedCommand } from "./command-actions.js";
 import { FinalError } from "../errors.js";
+import { repoRef } from "../core/repository.js";
 
 type Accepted = Extract<ParsedLine, { ok: true }>;
 
@@ -27,8 +28,7 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   if (!entry) return { outcome: "skipped", reason: "no deploy config" };
   if (!deps.commandGitHubFor) throw new FinalError("this worker was started without a GitHub client for commands");
   const gh = await deps.commandGitHubFor(job.installationId);
-  const [owner, name] = job.repository.split("/") as [string, string];
-  const repo: RepoRef = { owner, repo: name };
+  const repo = repoRef(job.repository);
   const answer = (ok: boolean, body: string) => finish(gh, repo, job, ok, body);
 
   const config = entry.config;

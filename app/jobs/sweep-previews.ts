@@ -4,8 +4,7 @@
 import type { JobResult, SweepPreviewsJob } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import { previewEnvironment } from "../core/environment.js";
-
-const DEFAULT_TTL_SECONDS = 72 * 3600;
+import { previewTtlSeconds } from "../core/policy/ttl.js";
 
 export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   if (!deps.activity) return { outcome: "skipped", reason: "no activity store" };
@@ -16,7 +15,7 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
     if (job.repository !== "*" && a.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
     const config = (await deps.configs.forRepository(a.repository))?.config;
     if (!config) continue;
-    const ttlMs = (config.preview.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000;
+    const ttlMs = previewTtlSeconds(config) * 1000;
     if (now - a.at < ttlMs) continue;
     const environment = previewEnvironment(config.app, a.pr);
     if ((await deps.swarmFor(config.ssh).stackServices(environment.stack)).length === 0) {

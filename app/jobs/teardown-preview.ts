@@ -5,9 +5,9 @@ import type { JobContext, JobDeps } from "./deps.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { previewEnvironment } from "../core/environment.js";
 import { PreviewReport } from "./preview-report.js";
+import { previewTtlSeconds } from "../core/policy/ttl.js";
 
 const TEARDOWN_TIMEOUT_MS = 180_000;
-const DEFAULT_TTL_SECONDS = 72 * 3600;
 
 function idle(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
@@ -42,7 +42,7 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
   const { removedVolumes } = await deps.swarmFor(config.ssh).removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });
   view.phase = "torn-down";
   view.finishedAt = deps.clock.now();
-  if (job.reason === "expired") view.policyNote = `for more than ${idle(config.preview.ttlSeconds ?? DEFAULT_TTL_SECONDS)}`;
+  if (job.reason === "expired") view.policyNote = `for more than ${idle(previewTtlSeconds(config))}`;
   // An expired or evicted preview keeps its approvals: /redeploy of the same commit needs no new look.
   // A closed or destroyed preview forgets its /scale counts (a reopened PR starts from the config's replicas); an
   // expired or evicted one keeps them, so /redeploy brings back what was there.

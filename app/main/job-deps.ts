@@ -52,7 +52,7 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     log,
     webBaseUrl: env.githubWebUrl,
     releases: createReleaseStore(redis, env.queuePrefix),
-    commitsFor: async (installationId) => createGitHubCommits(await probot.auth(installationId)),
+    commitsFor: async (installationId) => redactingReporter(createGitHubCommits(await probot.auth(installationId)), knownSecrets),
     appId: env.appId,
     replicas: createReplicaStore(redis, env.queuePrefix),
     // Replies quote logs and errors: they pass the same redaction as every other write to GitHub.

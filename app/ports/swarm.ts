@@ -81,3 +81,6 @@ export interface SwarmPort {
   /** Removes the stack's secrets (label berth.stack) not in `keep`; one still in use is left for the next run. */
   removeStackSecrets(stack: string, keep: readonly string[]): Promise<string[]>;
 }
+
+/** UpdateStatus.State values meaning Swarm gave up on an update and restores (or restored) the previous spec. */
+export const ROLLBACK_STATES: ReadonlySet<string> = new Set(["rollback_started", "rollback_completed", "rollback_paused"]);

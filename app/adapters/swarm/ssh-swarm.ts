@@ -6,9 +6,9 @@ import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
 import { swarmPolicies } from "./swarm-policies.js";
 import { converged, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
+import { ROLLBACK_STATES as ROLLED_BACK } from "../../ports/swarm.js";
 
 const POLL_MS = 500;
-const ROLLED_BACK = new Set(["rollback_started", "rollback_completed", "rollback_paused"]);
 
 export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
   async function run(what: string, argv: string[], stdin?: string): Promise<string> {

@@ -20,6 +20,7 @@ import { checkQuotas } from "./quota-check.js";
 import { refLabel } from "../policy/ref-label.js";
 import { secretsSpec } from "./secrets-spec.js";
 import type { Usage } from "../policy/quotas.js";
+import { isCommitSha } from "../repository.js";
 
 export interface RenderInput {
   config: DeployConfig;
@@ -52,12 +53,11 @@ export interface RenderedStack {
   publishedPort?: number;
 }
 
-const SHA = /^[0-9a-f]{40}$/;
 const DEFAULT_TRAEFIK_NETWORK = "traefik-public";
 
 export function renderStack(input: RenderInput): RenderedStack {
   const { config, environment, sha } = input;
-  if (!SHA.test(sha)) throw new FinalError(`commit SHA must be 40 lower-case hex characters, got ${JSON.stringify(sha.slice(0, 80))}`);
+  if (!isCommitSha(sha)) throw new FinalError(`commit SHA must be 40 lower-case hex characters, got ${JSON.stringify(sha.slice(0, 80))}`);
   const stack = assertSwarmName(environment.stack, "stack name");
   const publicService = Object.keys(config.services).find((name) => config.services[name]!.public);
   if (!publicService) throw new ConfigError(`${config.file} has no public service`);
