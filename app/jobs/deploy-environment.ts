@@ -13,7 +13,7 @@ import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
 import { configProblemsFrom } from "./config-problems.js";
-import { closeSuperseded, environmentReport, finish } from "./environment-report.js";
+import { closeSuperseded, environmentReport } from "./environment-report.js";
 import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
 import { isCommitSha } from "../core/repository.js";
@@ -53,7 +53,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     view.reason = reason;
     if (!view.sha) view.sha = job.sha;
     if (isCommitSha(view.sha)) show(withDeployment);
-    await finish(report, view, "failure", deps.clock.now());
+    await report.finish(view, "failure", deps.clock.now());
     await releases.clearWaiting(job.repository, env, target.reportJobId);
     log.warn({ reason }, `${env} deploy failed`);
     return { outcome: "failed", reason };
@@ -63,7 +63,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   if (!config || entry.problems.length > 0) {
     view.configProblems = entry.problems;
     show(false);
-    await finish(report, view, "config-error", deps.clock.now());
+    await report.finish(view, "config-error", deps.clock.now());
     return { outcome: "failed", reason: `invalid deploy config (${entry.problems.length} problems)` };
   }
   const settings = config[env];
@@ -104,7 +104,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     } catch (err) {
       view.configProblems = configProblemsFrom(err, config.file);
       show(false);
-      await finish(report, view, "config-error", deps.clock.now());
+      await report.finish(view, "config-error", deps.clock.now());
       return { outcome: "failed", reason: "stack could not be rendered" };
     }
     if (env === "staging" && config.build.enabled) {
@@ -137,7 +137,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     return fail(view.reason ?? "deploy failed");
   }
   const release = await recordRelease({ job, target, config, environment, plan, view, history, deps, log });
-  await finish(report, view, "success", deps.clock.now());
+  await report.finish(view, "success", deps.clock.now());
   log.info({ url: view.url, release: release.id, ms: deps.clock.now() - startedAt }, `${env} is live`);
   return { outcome: "deployed", url: plan.url, durationMs: deps.clock.now() - startedAt };
 }

@@ -90,21 +90,16 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
   if (removedSecrets.length > 0) log.info({ removedSecrets }, "removed secrets no longer used");
 
-  view.phase = "success";
-  view.finishedAt = deps.clock.now();
-  report.update(view);
-  await report.flush();
-  log.info({ url: view.url, ms: view.finishedAt - startedAt }, "preview is live");
-  return { outcome: "deployed", url: rendered.url, durationMs: view.finishedAt - startedAt };
+  const finishedAt = deps.clock.now();
+  await report.finish(view, "success", finishedAt);
+  log.info({ url: view.url, ms: finishedAt - startedAt }, "preview is live");
+  return { outcome: "deployed", url: rendered.url, durationMs: finishedAt - startedAt };
 }
 
 async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
   // Operators read the same reason and task errors the PR gets (the logger redacts secret values in them).
   deps.log.warn({ repository: view.repository, environment: view.environment, reason: view.reason, problems: view.problems?.slice(-5) }, "deploy failed");
-  view.phase = "failure";
-  view.finishedAt = deps.clock.now();
-  report.update(view);
-  await report.flush();
+  await report.finish(view, "failure", deps.clock.now());
   return { outcome: "failed", reason: view.reason ?? "deploy failed" };
 }
 

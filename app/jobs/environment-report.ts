@@ -21,13 +21,6 @@ export async function environmentReport(deps: JobDeps, reportJobId: string, repo
   });
 }
 
-export async function finish(report: PreviewReport, view: EnvironmentView, phase: "success" | "failure" | "config-error", now: number): Promise<void> {
-  view.phase = phase;
-  view.finishedAt = now;
-  report.update(view);
-  await report.flush();
-}
-
 /** A branch deploy that gave up after retries says so on its check run (never dropped silently). */
 export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jobId: string, err: Error, deps: JobDeps): Promise<void> {
   const log = deps.log.child({ job: jobId, repository: data.repository, environment: data.environment });

@@ -90,6 +90,14 @@ export class PreviewReport {
     }
   }
 
+  /** The job's last word: set the final phase, send it, and wait until GitHub has it. */
+  async finish(view: EnvironmentView, phase: EnvironmentView["phase"], at: number): Promise<void> {
+    view.phase = phase;
+    view.finishedAt = at;
+    this.update(view);
+    await this.flush();
+  }
+
   /** Teardown has no check run: deployments go inactive and the comment says so. */
   async deactivate(view: EnvironmentView, description: string): Promise<void> {
     await this.deps.reporter.deactivateEnvironment(this.repo, view.environment, description);

@@ -138,7 +138,8 @@ describe("preview lifecycle through the real bot process", () => {
     expect(statuses.at(-1)).toBe("success");
     expect(statuses.filter((s) => s !== "in_progress" && s !== "success")).toEqual([]);
     const checkUpdates = sent.filter((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path)).map((r) => r.body);
-    expect(checkUpdates[0]).toMatchObject({ status: "in_progress" });
+    // Likewise in_progress updates may be coalesced away; whatever precedes the final one is in progress.
+    expect(checkUpdates.slice(0, -1).map((u) => u.status).filter((s) => s !== "in_progress")).toEqual([]);
     expect(checkUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Preview is live" } });
     expect(checkUpdates.at(-1)!.output.summary).toContain(url);
 
