@@ -1,5 +1,6 @@
 // Which failures a retry can fix. Jobs throw these; the queue turns FinalError into BullMQ's UnrecoverableError
 // (no retry) and lets everything else back off and retry.
+import type { ConfigProblem } from "./core/config/types.js";
 
 /** A retry cannot help: invalid config, refused permission, a name Swarm would reject. */
 export class FinalError extends Error {
@@ -11,7 +12,10 @@ export class FinalError extends Error {
 }
 
 export class ConfigError extends FinalError {
-  constructor(message: string, readonly problems: import("./core/config/types.js").ConfigProblem[] = []) {
+  constructor(
+    message: string,
+    readonly problems: ConfigProblem[] = [],
+  ) {
     super(message);
     this.name = "ConfigError";
   }
@@ -21,7 +25,11 @@ export class ConfigError extends FinalError {
 export class TransientError extends Error {
   readonly retryable = true;
   /** Honour GitHub's retry-after when it gave one. */
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "TransientError";
   }
@@ -30,7 +38,9 @@ export class TransientError extends Error {
 /** SSH host key did not match the pinned one: never retried, never connected. */
 export class HostKeyMismatchError extends FinalError {
   constructor(host: string, expected: string, got: string) {
-    super(`SSH host key of ${host} does not match the pinned key (expected ${expected}, got ${got}). Refusing to connect; update ssh.hostKey in the deploy config if the host was rebuilt.`);
+    super(
+      `SSH host key of ${host} does not match the pinned key (expected ${expected}, got ${got}). Refusing to connect; update ssh.hostKey in the deploy config if the host was rebuilt.`,
+    );
     this.name = "HostKeyMismatchError";
   }
 }

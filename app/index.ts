@@ -8,7 +8,10 @@ import { onIssueComment } from "./events/on-issue-comment.js";
 
 export function berthApp(enqueue: Enqueue, configs?: ConfigSource) {
   return (app: Probot): void => {
-    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"], onPullRequest(enqueue));
+    app.on(
+      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"],
+      onPullRequest(enqueue),
+    );
     app.on("push", onPush(enqueue, configs));
     app.on("release.published", onReleasePublished(enqueue));
     app.on(["check_suite.completed", "workflow_run.completed"], onCiCompleted(enqueue));

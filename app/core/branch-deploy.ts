@@ -4,7 +4,10 @@ import type { DeployConfig } from "./config/types.js";
 
 export type BranchEnvironment = "staging" | "production";
 
-export function environmentForRef(config: Pick<DeployConfig, "staging" | "production">, ref: string): BranchEnvironment | undefined {
+export function environmentForRef(
+  config: Pick<DeployConfig, "staging" | "production">,
+  ref: string,
+): BranchEnvironment | undefined {
   if (ref.startsWith("refs/heads/")) {
     const branch = ref.slice("refs/heads/".length);
     return config.staging.enabled && branch === config.staging.branch ? "staging" : undefined;

@@ -18,12 +18,20 @@ export type GateVerdict =
 const PASSING = new Set(["success", "neutral", "skipped"]);
 
 export function evaluateCiGate(suites: readonly CheckSuiteFact[], ownAppId: number | undefined): GateVerdict {
-  const relevant = suites.filter((s) => s.app.id !== ownAppId && !(s.status === "queued" && s.latestCheckRunsCount === 0));
+  const relevant = suites.filter(
+    (s) => s.app.id !== ownAppId && !(s.status === "queued" && s.latestCheckRunsCount === 0),
+  );
   const failed = relevant
     .filter((s) => s.status === "completed" && !PASSING.has(s.conclusion ?? ""))
-    .map((s) => ({ name: s.app.name ?? s.app.slug, conclusion: s.conclusion ?? "unknown", ...(s.url ? { url: s.url } : {}) }));
+    .map((s) => ({
+      name: s.app.name ?? s.app.slug,
+      conclusion: s.conclusion ?? "unknown",
+      ...(s.url ? { url: s.url } : {}),
+    }));
   if (failed.length > 0) return { state: "failed", failed };
-  const pending = relevant.filter((s) => s.status !== "completed").map((s) => `${s.app.name ?? s.app.slug} (${s.status ?? "queued"})`);
+  const pending = relevant
+    .filter((s) => s.status !== "completed")
+    .map((s) => `${s.app.name ?? s.app.slug} (${s.status ?? "queued"})`);
   if (pending.length > 0) return { state: "pending", waitingFor: pending };
   // No CI at all is "passed": a gate on a repository without CI would otherwise wait forever.
   return { state: "passed", suites: relevant.length };
@@ -32,7 +40,9 @@ export function evaluateCiGate(suites: readonly CheckSuiteFact[], ownAppId: numb
 export function describeVerdict(v: GateVerdict): string {
   switch (v.state) {
     case "passed":
-      return v.suites === 0 ? "no CI configured for this commit" : `CI passed (${v.suites} check suite${v.suites === 1 ? "" : "s"})`;
+      return v.suites === 0
+        ? "no CI configured for this commit"
+        : `CI passed (${v.suites} check suite${v.suites === 1 ? "" : "s"})`;
     case "pending":
       return `waiting for CI: ${v.waitingFor.join(", ")}`;
     case "failed":

@@ -28,18 +28,28 @@ export interface Release {
  * Which release a rollback restores, from newest-first history: a given SHA (its newest release), a release id,
  * or with neither, the newest release whose SHA differs from the current one.
  */
-export function rollbackTarget(history: readonly Release[], want: { sha?: string; releaseId?: string }): Release | { error: string } {
+export function rollbackTarget(
+  history: readonly Release[],
+  want: { sha?: string; releaseId?: string },
+): Release | { error: string } {
   if (history.length === 0) return { error: "no releases recorded for this environment yet; nothing to roll back to" };
-  if (want.releaseId) return history.find((r) => r.id === want.releaseId) ?? { error: `no release ${want.releaseId} in the history` };
+  if (want.releaseId)
+    return history.find((r) => r.id === want.releaseId) ?? { error: `no release ${want.releaseId} in the history` };
   if (want.sha) {
     const found = history.find((r) => r.sha === want.sha || (want.sha!.length >= 7 && r.sha.startsWith(want.sha!)));
     return found ?? { error: `no release of ${want.sha} among the last ${history.length}; see berth history` };
   }
   const current = history[0]!;
-  return history.find((r) => r.sha !== current.sha) ?? { error: `only ${current.sha.slice(0, 7)} was ever released here; nothing older to restore` };
+  return (
+    history.find((r) => r.sha !== current.sha) ?? {
+      error: `only ${current.sha.slice(0, 7)} was ever released here; nothing older to restore`,
+    }
+  );
 }
 
 export function releaseLine(r: Release): string {
-  const images = Object.entries(r.images).map(([s, i]) => `${s}=${i.id.slice(0, 19)}`).join(",");
+  const images = Object.entries(r.images)
+    .map(([s, i]) => `${s}=${i.id.slice(0, 19)}`)
+    .join(",");
   return `${new Date(r.at).toISOString()}  ${r.sha.slice(0, 12)}  ${r.trigger.padEnd(8)} ${r.sender.padEnd(12)} stack-sha256:${r.hash.slice(0, 12)}  ${images}  ${r.id}`;
 }

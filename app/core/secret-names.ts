@@ -12,7 +12,8 @@ export const SECRET_HASH_LENGTH = 10;
 export function secretSwarmName(stack: string, name: string, value: string): string {
   const hash = createHash("sha256").update(name).update("\0").update(value).digest("hex").slice(0, SECRET_HASH_LENGTH);
   const full = `${stack}_${name}_${hash}`;
-  if (full.length > SECRET_NAME_MAX) throw new FinalError(`secret name ${full} is ${full.length} characters; Swarm allows ${SECRET_NAME_MAX}`);
+  if (full.length > SECRET_NAME_MAX)
+    throw new FinalError(`secret name ${full} is ${full.length} characters; Swarm allows ${SECRET_NAME_MAX}`);
   // Same characters as other Swarm names (the stack and the config's name are validated already); 64 long at most.
   if (!SWARM_NAME.test(full)) throw new FinalError(`secret name ${JSON.stringify(full)} is not a valid Swarm name`);
   return full;

@@ -16,10 +16,14 @@ export function isSwarmName(name: string): boolean {
 /** Returns the name when valid; throws FinalError (no retry can fix a name) otherwise. */
 export function assertSwarmName(name: string, what = "name"): string {
   if (name.length > SWARM_NAME_MAX) {
-    throw new FinalError(`${what} ${JSON.stringify(name.slice(0, 80))} is ${name.length} characters; Swarm allows at most ${SWARM_NAME_MAX}`);
+    throw new FinalError(
+      `${what} ${JSON.stringify(name.slice(0, 80))} is ${name.length} characters; Swarm allows at most ${SWARM_NAME_MAX}`,
+    );
   }
   if (!SWARM_NAME.test(name)) {
-    throw new FinalError(`${what} ${JSON.stringify(name)} is not a valid Swarm name: letters, digits, '-' and '_', starting and ending with a letter or digit`);
+    throw new FinalError(
+      `${what} ${JSON.stringify(name)} is not a valid Swarm name: letters, digits, '-' and '_', starting and ending with a letter or digit`,
+    );
   }
   return name;
 }

@@ -11,14 +11,23 @@ import { environmentForRef } from "../core/branch-deploy.js";
 
 type Base = Omit<DeployEnvironmentJob, "kind" | "environment" | "sha" | "ref" | "trigger" | "deliveryId">;
 
-function baseFacts(context: Context, payload: { repository?: { full_name?: string }; installation?: { id?: number }; sender?: { login?: string } }, sha: string): Base | undefined {
+function baseFacts(
+  context: Context,
+  payload: { repository?: { full_name?: string }; installation?: { id?: number }; sender?: { login?: string } },
+  sha: string,
+): Base | undefined {
   const facts = { repository: payload.repository?.full_name, installationId: payload.installation?.id, sha, pr: 1 };
   const problem = invalidFacts(facts);
   if (problem) {
     context.log.warn({ delivery: context.id }, `ignoring ${context.name}: ${problem}`);
     return undefined;
   }
-  return { repository: facts.repository!, installationId: facts.installationId!, sender: payload.sender?.login ?? "unknown", receivedAt: Date.now() };
+  return {
+    repository: facts.repository!,
+    installationId: facts.installationId!,
+    sender: payload.sender?.login ?? "unknown",
+    receivedAt: Date.now(),
+  };
 }
 
 export function onPush(enqueue: Enqueue, configs?: ConfigSource) {
@@ -33,7 +42,15 @@ export function onPush(enqueue: Enqueue, configs?: ConfigSource) {
     const fallback = p.ref === `refs/heads/${p.repository.default_branch}` ? "staging" : undefined;
     const environment = entry?.config ? environmentForRef(entry.config, p.ref) : entry ? fallback : undefined;
     if (!environment) return;
-    const result = await enqueue({ ...base, kind: "deploy-environment", environment, sha, ref: p.ref, trigger: p.ref.startsWith("refs/tags/") ? "tag" : "push", deliveryId: context.id });
+    const result = await enqueue({
+      ...base,
+      kind: "deploy-environment",
+      environment,
+      sha,
+      ref: p.ref,
+      trigger: p.ref.startsWith("refs/tags/") ? "tag" : "push",
+      deliveryId: context.id,
+    });
     context.log.info({ delivery: context.id, job: result.jobId, environment, ref: p.ref }, "enqueued");
   };
 }
@@ -43,7 +60,15 @@ export function onReleasePublished(enqueue: Enqueue) {
     const p = context.payload;
     const base = baseFacts(context, p, "0".repeat(40));
     if (!base || !/^[A-Za-z0-9._/-]{1,200}$/.test(p.release.tag_name)) return;
-    const result = await enqueue({ ...base, kind: "deploy-environment", environment: "production", sha: "", ref: `refs/tags/${p.release.tag_name}`, trigger: "release", deliveryId: context.id });
+    const result = await enqueue({
+      ...base,
+      kind: "deploy-environment",
+      environment: "production",
+      sha: "",
+      ref: `refs/tags/${p.release.tag_name}`,
+      trigger: "release",
+      deliveryId: context.id,
+    });
     context.log.info({ delivery: context.id, job: result.jobId, tag: p.release.tag_name }, "enqueued");
   };
 }
@@ -55,7 +80,15 @@ export function onCiCompleted(enqueue: Enqueue) {
     const base = baseFacts(context, p, sha);
     if (!base) return;
     for (const environment of ["staging", "production"] as const) {
-      await enqueue({ ...base, kind: "deploy-environment", environment, sha, ref: "", trigger: "ci", deliveryId: `${context.id}-${environment}` });
+      await enqueue({
+        ...base,
+        kind: "deploy-environment",
+        environment,
+        sha,
+        ref: "",
+        trigger: "ci",
+        deliveryId: `${context.id}-${environment}`,
+      });
     }
     context.log.info({ delivery: context.id, sha: sha.slice(0, 7) }, "CI completed: waiting deploys re-evaluated");
   };

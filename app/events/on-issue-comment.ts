@@ -19,7 +19,12 @@ export function onIssueComment(enqueue: Enqueue) {
     if (!payload.issue.pull_request) return; // a plain issue: no preview to act on
     const body = bounded(payload.comment.body ?? "");
     if (!hasCommandLine(body)) return;
-    const problem = invalid(payload.repository.full_name, payload.issue.number, payload.comment.id, payload.installation?.id);
+    const problem = invalid(
+      payload.repository.full_name,
+      payload.issue.number,
+      payload.comment.id,
+      payload.installation?.id,
+    );
     if (problem) {
       context.log.warn({ delivery: context.id }, `ignoring issue_comment.created: ${problem}`);
       return;
@@ -36,7 +41,10 @@ export function onIssueComment(enqueue: Enqueue) {
       body,
       authorAssociation: payload.comment.author_association ?? "NONE",
     });
-    context.log.info({ delivery: context.id, job: result.jobId, duplicate: result.duplicate, pr: payload.issue.number }, "command enqueued");
+    context.log.info(
+      { delivery: context.id, job: result.jobId, duplicate: result.duplicate, pr: payload.issue.number },
+      "command enqueued",
+    );
   };
 }
 
@@ -48,7 +56,9 @@ export function bounded(body: string): string {
 function invalid(repository: unknown, pr: unknown, commentId: unknown, installationId: unknown): string | undefined {
   if (typeof repository !== "string" || !REPO.test(repository)) return "repository full_name missing or malformed";
   if (typeof pr !== "number" || !Number.isSafeInteger(pr) || pr <= 0) return "issue number missing or invalid";
-  if (typeof commentId !== "number" || !Number.isSafeInteger(commentId) || commentId <= 0) return "comment id missing or invalid";
-  if (typeof installationId !== "number" || !Number.isSafeInteger(installationId)) return "installation id missing (is the event from a GitHub App installation?)";
+  if (typeof commentId !== "number" || !Number.isSafeInteger(commentId) || commentId <= 0)
+    return "comment id missing or invalid";
+  if (typeof installationId !== "number" || !Number.isSafeInteger(installationId))
+    return "installation id missing (is the event from a GitHub App installation?)";
   return undefined;
 }

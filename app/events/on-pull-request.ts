@@ -4,7 +4,9 @@ import type { Enqueue } from "./enqueue.js";
 import { invalidFacts } from "./enqueue.js";
 import { isTrusted } from "../core/policy/trust.js";
 
-type PullRequestContext = Context<"pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.closed">;
+type PullRequestContext = Context<
+  "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.closed"
+>;
 
 export function onPullRequest(enqueue: Enqueue) {
   return async (context: PullRequestContext): Promise<void> => {
@@ -35,16 +37,31 @@ export function onPullRequest(enqueue: Enqueue) {
     };
     const result =
       payload.action === "closed"
-        ? await enqueue({ ...base, kind: "teardown-preview", reason: payload.pull_request.merged ? "merged" : "closed" })
+        ? await enqueue({
+            ...base,
+            kind: "teardown-preview",
+            reason: payload.pull_request.merged ? "merged" : "closed",
+          })
         : await enqueue({ ...base, kind: "deploy-preview", ...origin(payload) });
-    context.log.info({ delivery: context.id, job: result.jobId, duplicate: result.duplicate, action: payload.action }, "enqueued");
+    context.log.info(
+      { delivery: context.id, job: result.jobId, duplicate: result.duplicate, action: payload.action },
+      "enqueued",
+    );
   };
 }
 
 // Forks and outside authors are untrusted: their code waits for an /approve of the exact SHA (see core/policy/trust).
-function origin(payload: PullRequestContext["payload"]): { trusted: boolean; authorAssociation: string; headRef: string } {
+function origin(payload: PullRequestContext["payload"]): {
+  trusted: boolean;
+  authorAssociation: string;
+  headRef: string;
+} {
   const pr = payload.pull_request;
   const authorAssociation = String(pr.author_association ?? "NONE");
-  const trusted = isTrusted({ baseRepository: payload.repository.full_name, headRepository: pr.head.repo?.full_name ?? null, authorAssociation });
+  const trusted = isTrusted({
+    baseRepository: payload.repository.full_name,
+    headRepository: pr.head.repo?.full_name ?? null,
+    authorAssociation,
+  });
   return { trusted, authorAssociation, headRef: String(pr.head.ref ?? "").slice(0, 255) };
 }

@@ -76,7 +76,8 @@ const MAX_TASKS = 2;
  */
 async function addFailedTaskLogs(swarm: SwarmPort, view: EnvironmentView, log: Logger): Promise<void> {
   const newest = new Map<string, string>();
-  for (const p of [...(view.problems ?? [])].reverse()) if (!newest.has(p.service) && newest.size < MAX_TASKS) newest.set(p.service, p.taskId);
+  for (const p of [...(view.problems ?? [])].reverse())
+    if (!newest.has(p.service) && newest.size < MAX_TASKS) newest.set(p.service, p.taskId);
   for (const [service, taskId] of newest) {
     try {
       const lines = await swarm.serviceLogs(taskId, TASK_LOG_LINES);

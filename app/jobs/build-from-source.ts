@@ -9,7 +9,14 @@ import type { DeployConfig } from "../core/config/types.js";
 import { stripTarRoot } from "../core/tar-root.js";
 import { repoRef } from "../core/repository.js";
 
-export async function buildFromSource(args: { repository: string; installationId: number; sha: string; config: DeployConfig; deps: JobDeps; log: Logger }): Promise<{ service: string; image: string }> {
+export async function buildFromSource(args: {
+  repository: string;
+  installationId: number;
+  sha: string;
+  config: DeployConfig;
+  deps: JobDeps;
+  log: Logger;
+}): Promise<{ service: string; image: string }> {
   const { repository, sha, config, deps, log } = args;
   const service = config.build.service ?? Object.keys(config.services).find((name) => config.services[name]!.public)!;
   const tag = `${config.build.registry ? `${config.build.registry}/` : ""}${config.app}:${sha}`;

@@ -43,7 +43,13 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
     case "status": {
       const services = await swarm().stackServices(stack);
       if (services.length === 0) return `no preview is running (stack \`${stack}\` does not exist)`;
-      return ["", "", "| service | running/desired |", "|---|---|", ...services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`)].join("\n");
+      return [
+        "",
+        "",
+        "| service | running/desired |",
+        "|---|---|",
+        ...services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`),
+      ].join("\n");
     }
     case "logs": {
       const tail = command.tail ?? commandSettings(config).logTailDefault;
@@ -57,11 +63,16 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
       const store = deps.replicas;
       if (!store) throw new FinalError("this worker has no replica store; /scale cannot persist its count");
       const previous = (await store.get(job.repository, pr.number))[command.service];
-      await store.set(job.repository, pr.number, command.service, { replicas: command.replicas, baseline: config.services[command.service]!.replicas });
+      await store.set(job.repository, pr.number, command.service, {
+        replicas: command.replicas,
+        baseline: config.services[command.service]!.replicas,
+      });
       const result = await deploy(run, pr.headSha, "scale");
       if (result.outcome !== "deployed") {
         await store.set(job.repository, pr.number, command.service, previous); // health gate failed: keep what ran
-        throw new CommandFailed(`scaling \`${command.service}\` to ${command.replicas} did not become healthy: ${why(result)}; the preview was rolled back to what ran before`);
+        throw new CommandFailed(
+          `scaling \`${command.service}\` to ${command.replicas} did not become healthy: ${why(result)}; the preview was rolled back to what ran before`,
+        );
       }
       const now = (await swarm().stackServices(stack)).find((s) => s.service === command.service);
       return `\`${command.service}\` runs ${now?.running ?? "?"}/${now?.desired ?? command.replicas} healthy replicas; later pushes keep ${command.replicas} until the config's replicas change or the PR closes`;
@@ -76,7 +87,9 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
       if (command.environment) {
         // Refuse a release that is not in the history now, rather than queue a job that can only fail later.
         if (deps.releases) {
-          const found = rollbackTarget(await deps.releases.history(job.repository, command.environment), { sha: command.sha });
+          const found = rollbackTarget(await deps.releases.history(job.repository, command.environment), {
+            sha: command.sha,
+          });
           if ("error" in found) throw new CommandFailed(`rollback of ${command.environment}: ${inline(found.error)}`);
         }
         return queueEnvironment(run, command.environment, command.sha ?? "", "rollback");
@@ -87,7 +100,17 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
       return queueEnvironment(run, command.environment, command.environment === "staging" ? pr.headSha : "", "command");
     case "destroy": {
       const result = await teardownPreview(
-        { kind: "teardown-preview", repository: job.repository, installationId: job.installationId, deliveryId: `${job.deliveryId}:${run.index}`, sender: job.sender, receivedAt: job.receivedAt, pr: pr.number, sha: pr.headSha, reason: "destroyed" },
+        {
+          kind: "teardown-preview",
+          repository: job.repository,
+          installationId: job.installationId,
+          deliveryId: `${job.deliveryId}:${run.index}`,
+          sender: job.sender,
+          receivedAt: job.receivedAt,
+          pr: pr.number,
+          sha: pr.headSha,
+          reason: "destroyed",
+        },
         { jobId: `${run.ctx.jobId}:${run.index}`, attempt: run.ctx.attempt },
         deps,
       );
@@ -108,7 +131,11 @@ function deploy(run: CommandRun, sha: string, trigger: NonNullable<DeployPreview
     receivedAt: job.receivedAt,
     pr: pr.number,
     sha,
-    trusted: isTrusted({ baseRepository: pr.baseRepository, headRepository: pr.headRepository, authorAssociation: pr.authorAssociation }),
+    trusted: isTrusted({
+      baseRepository: pr.baseRepository,
+      headRepository: pr.headRepository,
+      authorAssociation: pr.authorAssociation,
+    }),
     authorAssociation: pr.authorAssociation,
     trigger,
   };
@@ -124,7 +151,12 @@ function why(result: JobResult): string {
   return "reason" in result ? inline(result.reason) : result.outcome;
 }
 
-async function queueEnvironment(run: CommandRun, environment: "staging" | "production", sha: string, trigger: "command" | "rollback"): Promise<string> {
+async function queueEnvironment(
+  run: CommandRun,
+  environment: "staging" | "production",
+  sha: string,
+  trigger: "command" | "rollback",
+): Promise<string> {
   const { job } = run;
   const data: DeployEnvironmentJob = {
     kind: "deploy-environment",
@@ -140,6 +172,11 @@ async function queueEnvironment(run: CommandRun, environment: "staging" | "produ
     pr: run.pr.number,
   };
   const { jobId, duplicate } = await run.deps.enqueue(data);
-  const what = trigger === "rollback" ? `rollback of ${environment}${sha ? ` to \`${sha.slice(0, 7)}\`` : " to the previous release"}` : environment === "staging" ? `deploy of \`${sha.slice(0, 7)}\` to staging` : "promotion of staging to production";
+  const what =
+    trigger === "rollback"
+      ? `rollback of ${environment}${sha ? ` to \`${sha.slice(0, 7)}\`` : " to the previous release"}`
+      : environment === "staging"
+        ? `deploy of \`${sha.slice(0, 7)}\` to staging`
+        : "promotion of staging to production";
   return `${what} queued (job ${jobId}${duplicate ? ", already queued" : ""}); its check run and deployment report the outcome`;
 }

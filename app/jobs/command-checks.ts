@@ -37,17 +37,26 @@ export async function checkCommands(args: {
     if (services) return services;
     const template = await args.deps.configs.template(config.template);
     try {
-      const rendered = renderStack({ config, templateFile: template.file, templateText: template.text, environment: previewEnvironment(config.app, pr.number), sha: pr.headSha });
+      const rendered = renderStack({
+        config,
+        templateFile: template.file,
+        templateText: template.text,
+        environment: previewEnvironment(config.app, pr.number),
+        sha: pr.headSha,
+      });
       return (services = rendered.services);
     } catch (err) {
-      throw new CheckFailed(`the stack does not render from ${config.file}:\n${formatProblems(configProblemsFrom(err, config.file))}`);
+      throw new CheckFailed(
+        `the stack does not render from ${config.file}:\n${formatProblems(configProblemsFrom(err, config.file))}`,
+      );
     }
   };
 
   for (const { line, command } of args.commands) {
     const refuse = (message: string) => problems.push({ line, message });
     try {
-      const isPreviewDeploy = DEPLOYS_PREVIEW.has(command.name) && !(command.name === "rollback" && command.environment);
+      const isPreviewDeploy =
+        DEPLOYS_PREVIEW.has(command.name) && !(command.name === "rollback" && command.environment);
       if (pr.state !== "open" && (isPreviewDeploy || command.name === "deploy")) {
         refuse("this pull request is closed; reopen it to deploy its preview");
         continue;
@@ -58,14 +67,19 @@ export async function checkCommands(args: {
       }
       switch (command.name) {
         case "scale": {
-          const current = { ...Object.fromEntries(Object.entries(config.services).map(([n, s]) => [n, s.replicas])), ...effectiveReplicas(config, (await args.deps.replicas?.get(args.repository, pr.number)) ?? {}) };
+          const current = {
+            ...Object.fromEntries(Object.entries(config.services).map(([n, s]) => [n, s.replicas])),
+            ...effectiveReplicas(config, (await args.deps.replicas?.get(args.repository, pr.number)) ?? {}),
+          };
           const problem = scaleProblem(config, await renderedServices(), current, command.service, command.replicas);
           if (problem) refuse(problem);
           else checked.push({ line, command });
           break;
         }
         case "logs": {
-          const problem = serviceProblem(command.service, await renderedServices()) ?? (command.tail ? tailProblem(config, command.tail) : undefined);
+          const problem =
+            serviceProblem(command.service, await renderedServices()) ??
+            (command.tail ? tailProblem(config, command.tail) : undefined);
           if (problem) refuse(problem);
           else checked.push({ line, command });
           break;
@@ -77,7 +91,12 @@ export async function checkCommands(args: {
           }
           const shas = await args.gh.deployedShas(args.repo, `pr-${pr.number}`);
           const target = command.sha ? shas.find((s) => s.startsWith(command.sha!)) : shas.find((s) => s !== shas[0]);
-          if (!target) refuse(command.sha ? `${command.sha} was never deployed to this preview; /rollback takes a commit of an earlier deploy` : "this preview has no earlier deploy to go back to");
+          if (!target)
+            refuse(
+              command.sha
+                ? `${command.sha} was never deployed to this preview; /rollback takes a commit of an earlier deploy`
+                : "this preview has no earlier deploy to go back to",
+            );
           else checked.push({ line, command, rollbackSha: target });
           break;
         }

@@ -14,7 +14,11 @@ export async function reportCommandFailure(data: CommandJob, jobId: string, err:
     const gh = await deps.commandGitHubFor(data.installationId);
     const repo = repoRef(data.repository);
     await gh.react(repo, data.commentId, "confused");
-    await gh.reply(repo, data.pr, `${commandReplyMarker(data.commentId)}\n😕 The command could not run: ${inline(redact(err.message))}. Try again in a while; an admin can find job ${jobId} in Berth's log.`);
+    await gh.reply(
+      repo,
+      data.pr,
+      `${commandReplyMarker(data.commentId)}\n😕 The command could not run: ${inline(redact(err.message))}. Try again in a while; an admin can find job ${jobId} in Berth's log.`,
+    );
   } catch (reportErr) {
     log.error({ err: reportErr, original: err.message }, "could not report a failed command to GitHub");
   }

@@ -20,17 +20,39 @@ import { isCommitSha } from "../core/repository.js";
 
 export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const releases = deps.releases;
-  if (!releases || !deps.commitsFor) throw new FinalError("this worker has no release store or GitHub commit reader configured");
+  if (!releases || !deps.commitsFor)
+    throw new FinalError("this worker has no release store or GitHub commit reader configured");
   const env = job.environment;
-  const log = deps.log.child({ job: ctx.jobId, repository: job.repository, environment: env, sha: job.sha.slice(0, 7), trigger: job.trigger });
+  const log = deps.log.child({
+    job: ctx.jobId,
+    repository: job.repository,
+    environment: env,
+    sha: job.sha.slice(0, 7),
+    trigger: job.trigger,
+  });
   const entry = await deps.configs.forRepository(job.repository);
   if (!entry) return { outcome: "skipped", reason: "no deploy config" };
 
-  let target: Target = { sha: job.sha, ref: job.ref, trigger: job.trigger, sender: job.sender, pr: job.pr, reportJobId: ctx.jobId };
+  let target: Target = {
+    sha: job.sha,
+    ref: job.ref,
+    trigger: job.trigger,
+    sender: job.sender,
+    pr: job.pr,
+    reportJobId: ctx.jobId,
+  };
   if (job.trigger === "ci") {
     const waiting = await releases.waiting(job.repository, env);
-    if (!waiting || waiting.waitingFor !== "ci" || (job.sha !== "" && waiting.sha !== job.sha)) return { outcome: "skipped", reason: `no ${env} deploy waits for CI of this commit` };
-    target = { sha: waiting.sha, ref: waiting.ref, trigger: waiting.trigger, sender: waiting.sender, pr: waiting.pr, reportJobId: waiting.jobId };
+    if (!waiting || waiting.waitingFor !== "ci" || (job.sha !== "" && waiting.sha !== job.sha))
+      return { outcome: "skipped", reason: `no ${env} deploy waits for CI of this commit` };
+    target = {
+      sha: waiting.sha,
+      ref: waiting.ref,
+      trigger: waiting.trigger,
+      sender: waiting.sender,
+      pr: waiting.pr,
+      reportJobId: waiting.jobId,
+    };
   }
   if (job.trigger !== "rollback" && target.sha === "") {
     const resolved = await resolveCommit(job, target, deps);
@@ -40,7 +62,16 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     }
   }
   const startedAt = deps.clock.now();
-  const view: EnvironmentView = { repository: job.repository, app: entry.config?.app ?? "", environment: env, stack: "", sha: target.sha, phase: "rendering", services: [], startedAt };
+  const view: EnvironmentView = {
+    repository: job.repository,
+    app: entry.config?.app ?? "",
+    environment: env,
+    stack: "",
+    sha: target.sha,
+    phase: "rendering",
+    services: [],
+    startedAt,
+  };
   const report = await environmentReport(deps, target.reportJobId, job.repository, job.installationId, env, log);
   // The check run and deployment are created once per report; later phases only update them.
   let begun = false;
@@ -89,7 +120,16 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     const gate = await checkGates(job, target, config, deps);
     if (!gate.go) {
       if ("failed" in gate) return fail(gate.failed);
-      await releases.setWaiting(job.repository, env, { jobId: target.reportJobId, sha: target.sha, ref: target.ref, trigger: target.trigger, sender: target.sender, ...(target.pr ? { pr: target.pr } : {}), waitingFor: gate.wait, since: startedAt });
+      await releases.setWaiting(job.repository, env, {
+        jobId: target.reportJobId,
+        sha: target.sha,
+        ref: target.ref,
+        trigger: target.trigger,
+        sender: target.sender,
+        ...(target.pr ? { pr: target.pr } : {}),
+        waitingFor: gate.wait,
+        since: startedAt,
+      });
       view.phase = "waiting";
       view.reason = gate.reason;
       show(true);
@@ -99,7 +139,13 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     }
     try {
       const template = await deps.configs.template(config.template);
-      const rendered = renderStack({ config, templateFile: template.file, templateText: template.text, environment, sha: target.sha });
+      const rendered = renderStack({
+        config,
+        templateFile: template.file,
+        templateText: template.text,
+        environment,
+        sha: target.sha,
+      });
       plan = { yaml: rendered.yaml, hash: rendered.hash, url: rendered.url, probeUrl: rendered.probeUrl };
     } catch (err) {
       view.configProblems = configProblemsFrom(err, config.file);
@@ -111,7 +157,14 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
       view.phase = "building";
       show(true);
       try {
-        const built = await buildFromSource({ repository: job.repository, installationId: job.installationId, sha: target.sha, config, deps, log });
+        const built = await buildFromSource({
+          repository: job.repository,
+          installationId: job.installationId,
+          sha: target.sha,
+          config,
+          deps,
+          log,
+        });
         plan = { ...plan, ...setImages(plan.yaml, { [built.service]: built.image }) };
       } catch (err) {
         return fail(`building ${config.app}:${target.sha.slice(0, 7)} from source failed: ${(err as Error).message}`);
@@ -119,8 +172,13 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     }
     if (env === "production") {
       // Promotion: never a rebuild. Production runs the images staging ran healthy for this very commit.
-      const staged = stagingHistory.find((r) => r.sha === target.sha && r.trigger !== "rollback") ?? stagingHistory.find((r) => r.sha === target.sha);
-      if (!staged) return fail(`${target.sha.slice(0, 7)} never ran healthy on staging, so there is no tested image to promote; push it to ${config.staging.branch} first`);
+      const staged =
+        stagingHistory.find((r) => r.sha === target.sha && r.trigger !== "rollback") ??
+        stagingHistory.find((r) => r.sha === target.sha);
+      if (!staged)
+        return fail(
+          `${target.sha.slice(0, 7)} never ran healthy on staging, so there is no tested image to promote; push it to ${config.staging.branch} first`,
+        );
       plan = { ...plan, ...pinImages(plan.yaml, staged.images) };
     }
   }
@@ -128,9 +186,18 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   view.url = plan.url;
   show(true);
   const healthy = await applyStack({
-    swarm: deps.swarmFor(config.ssh), probe: deps.probe, clock: deps.clock, log, stack: environment.stack, yaml: plan.yaml, probeUrl: plan.probeUrl,
-    deadline: startedAt + settings.healthTimeoutSeconds * 1000, healthTimeoutSeconds: settings.healthTimeoutSeconds, maxFailedTasks: settings.maxFailedTasks,
-    view, update: (v) => report.update(v),
+    swarm: deps.swarmFor(config.ssh),
+    probe: deps.probe,
+    clock: deps.clock,
+    log,
+    stack: environment.stack,
+    yaml: plan.yaml,
+    probeUrl: plan.probeUrl,
+    deadline: startedAt + settings.healthTimeoutSeconds * 1000,
+    healthTimeoutSeconds: settings.healthTimeoutSeconds,
+    maxFailedTasks: settings.maxFailedTasks,
+    view,
+    update: (v) => report.update(v),
   });
   if (!healthy) {
     view.servingNow = servingNow(history, view.servingNow);

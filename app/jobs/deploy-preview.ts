@@ -30,7 +30,11 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     services: [],
     startedAt,
   };
-  const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(job.installationId), log }, ctx.jobId, job.repository);
+  const report = new PreviewReport(
+    { ...deps, reporter: await deps.reporterFor(job.installationId), log },
+    ctx.jobId,
+    job.repository,
+  );
 
   const config = entry.config;
   if (!config || entry.problems.length > 0) {
@@ -57,8 +61,15 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     secrets = await previewSecrets(config, environment, deps);
     const template = await deps.configs.template(config.template);
     rendered = renderStack({
-      config, templateFile: template.file, templateText: template.text, environment, sha: job.sha, replicas,
-      secrets: secrets.names, ref: job.headRef, ...(config.quotas?.repository ? { otherUsage: otherUsage(live, environment) } : {}),
+      config,
+      templateFile: template.file,
+      templateText: template.text,
+      environment,
+      sha: job.sha,
+      replicas,
+      secrets: secrets.names,
+      ref: job.headRef,
+      ...(config.quotas?.repository ? { otherUsage: otherUsage(live, environment) } : {}),
     });
   } catch (err) {
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
@@ -68,7 +79,11 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   report.begin(view, true);
 
   for (const [name, swarmName] of Object.entries(secrets.names)) {
-    await swarm.ensureSecret(swarmName, secrets.values[name]!, { "berth.repository": config.repository, "berth.environment": environment.name, "berth.stack": environment.stack });
+    await swarm.ensureSecret(swarmName, secrets.values[name]!, {
+      "berth.repository": config.repository,
+      "berth.environment": environment.name,
+      "berth.stack": environment.stack,
+    });
   }
   const healthy = await applyStack({
     swarm,
@@ -98,7 +113,15 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 
 async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
   // Operators read the same reason and task errors the PR gets (the logger redacts secret values in them).
-  deps.log.warn({ repository: view.repository, environment: view.environment, reason: view.reason, problems: view.problems?.slice(-5) }, "deploy failed");
+  deps.log.warn(
+    {
+      repository: view.repository,
+      environment: view.environment,
+      reason: view.reason,
+      problems: view.problems?.slice(-5),
+    },
+    "deploy failed",
+  );
   await report.finish(view, "failure", deps.clock.now());
   return { outcome: "failed", reason: view.reason ?? "deploy failed" };
 }
@@ -142,8 +165,15 @@ async function stopOnPolicy(
 // The evicted preview is torn down by its own job (its own environment lock); this deploy does not wait for it.
 async function evict(job: DeployPreviewJob, pr: number, deps: JobDeps, log: JobDeps["log"]): Promise<void> {
   const { jobId } = await deps.enqueue({
-    kind: "teardown-preview", reason: "evicted", repository: job.repository, installationId: job.installationId, pr, sha: "",
-    deliveryId: `evict-${job.repository}-${pr}-for-${job.pr}-${job.sha.slice(0, 12)}`, sender: job.sender, receivedAt: deps.clock.now(),
+    kind: "teardown-preview",
+    reason: "evicted",
+    repository: job.repository,
+    installationId: job.installationId,
+    pr,
+    sha: "",
+    deliveryId: `evict-${job.repository}-${pr}-for-${job.pr}-${job.sha.slice(0, 12)}`,
+    sender: job.sender,
+    receivedAt: deps.clock.now(),
   });
   log.info({ evicted: `pr-${pr}`, job: jobId }, "preview cap reached: evicting the least recently active preview");
 }

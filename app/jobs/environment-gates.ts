@@ -18,9 +18,17 @@ export interface Target {
   reportJobId: string;
 }
 
-export type GateResult = { go: true; note?: string } | { go: false; wait: WaitingDeploy["waitingFor"]; reason: string } | { go: false; failed: string };
+export type GateResult =
+  | { go: true; note?: string }
+  | { go: false; wait: WaitingDeploy["waitingFor"]; reason: string }
+  | { go: false; failed: string };
 
-export async function checkGates(job: DeployEnvironmentJob, target: Target, config: DeployConfig, deps: JobDeps): Promise<GateResult> {
+export async function checkGates(
+  job: DeployEnvironmentJob,
+  target: Target,
+  config: DeployConfig,
+  deps: JobDeps,
+): Promise<GateResult> {
   const settings = config[job.environment];
   let note: string | undefined;
   if (settings.ciGate) {
@@ -42,7 +50,9 @@ export async function checkGates(job: DeployEnvironmentJob, target: Target, conf
  */
 export async function resolveCommit(job: DeployEnvironmentJob, target: Target, deps: JobDeps): Promise<boolean> {
   if (target.ref.startsWith("refs/tags/")) {
-    target.sha = await (await deps.commitsFor!(job.installationId)).resolveCommit(repoRef(job.repository), target.ref.slice("refs/tags/".length));
+    target.sha = await (
+      await deps.commitsFor!(job.installationId)
+    ).resolveCommit(repoRef(job.repository), target.ref.slice("refs/tags/".length));
     return true;
   }
   if (job.environment !== "production") return false;

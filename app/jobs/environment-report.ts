@@ -10,19 +10,36 @@ import { isCommitSha } from "../core/repository.js";
 
 export const ENVIRONMENT_CHECK_NAMES = { staging: "Berth / staging", production: "Berth / production" } as const;
 
-export async function environmentReport(deps: JobDeps, reportJobId: string, repository: string, installationId: number, environment: "staging" | "production", log: Logger): Promise<PreviewReport> {
-  return new PreviewReport({ ...deps, reporter: await deps.reporterFor(installationId), log }, reportJobId, repository, {
-    checkName: ENVIRONMENT_CHECK_NAMES[environment],
-    deployment: (view) => ({
-      description: `${environment === "staging" ? "Staging" : "Production"} deploy of ${view.sha.slice(0, 7)}`,
-      transient: false,
-      production: environment === "production",
-    }),
-  });
+export async function environmentReport(
+  deps: JobDeps,
+  reportJobId: string,
+  repository: string,
+  installationId: number,
+  environment: "staging" | "production",
+  log: Logger,
+): Promise<PreviewReport> {
+  return new PreviewReport(
+    { ...deps, reporter: await deps.reporterFor(installationId), log },
+    reportJobId,
+    repository,
+    {
+      checkName: ENVIRONMENT_CHECK_NAMES[environment],
+      deployment: (view) => ({
+        description: `${environment === "staging" ? "Staging" : "Production"} deploy of ${view.sha.slice(0, 7)}`,
+        transient: false,
+        production: environment === "production",
+      }),
+    },
+  );
 }
 
 /** A branch deploy that gave up after retries says so on its check run (never dropped silently). */
-export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jobId: string, err: Error, deps: JobDeps): Promise<void> {
+export async function reportEnvironmentJobFailure(
+  data: DeployEnvironmentJob,
+  jobId: string,
+  err: Error,
+  deps: JobDeps,
+): Promise<void> {
   const log = deps.log.child({ job: jobId, repository: data.repository, environment: data.environment });
   if (!isCommitSha(data.sha)) {
     log.error({ err: err.message }, "branch deploy gave up after retries (no commit to report on)");
@@ -32,8 +49,15 @@ export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jo
     const entry = await deps.configs.forRepository(data.repository).catch(() => undefined);
     const report = await environmentReport(deps, jobId, data.repository, data.installationId, data.environment, log);
     const view: EnvironmentView = {
-      repository: data.repository, app: entry?.config?.app ?? "", environment: data.environment, stack: "", sha: data.sha,
-      phase: "failure", services: [], startedAt: data.receivedAt, finishedAt: deps.clock.now(),
+      repository: data.repository,
+      app: entry?.config?.app ?? "",
+      environment: data.environment,
+      stack: "",
+      sha: data.sha,
+      phase: "failure",
+      services: [],
+      startedAt: data.receivedAt,
+      finishedAt: deps.clock.now(),
       reason: `${data.environment} deploy gave up after retries: ${err.message}`,
     };
     report.begin(view, false);
@@ -44,12 +68,33 @@ export async function reportEnvironmentJobFailure(data: DeployEnvironmentJob, jo
 }
 
 /** A deploy that waited (for CI or approval) and was overtaken by a newer commit: its check run and deployment close. */
-export async function closeSuperseded(deps: JobDeps, job: DeployEnvironmentJob, waiting: WaitingDeploy, bySha: string, log: Logger): Promise<void> {
+export async function closeSuperseded(
+  deps: JobDeps,
+  job: DeployEnvironmentJob,
+  waiting: WaitingDeploy,
+  bySha: string,
+  log: Logger,
+): Promise<void> {
   try {
-    const report = await environmentReport(deps, waiting.jobId, job.repository, job.installationId, job.environment, log);
+    const report = await environmentReport(
+      deps,
+      waiting.jobId,
+      job.repository,
+      job.installationId,
+      job.environment,
+      log,
+    );
     const view: EnvironmentView = {
-      repository: job.repository, app: "", environment: job.environment, stack: "", sha: waiting.sha, phase: "superseded", services: [],
-      startedAt: waiting.since, finishedAt: deps.clock.now(), reason: `${bySha.slice(0, 7)} came after it; nothing was deployed for ${waiting.sha.slice(0, 7)}`,
+      repository: job.repository,
+      app: "",
+      environment: job.environment,
+      stack: "",
+      sha: waiting.sha,
+      phase: "superseded",
+      services: [],
+      startedAt: waiting.since,
+      finishedAt: deps.clock.now(),
+      reason: `${bySha.slice(0, 7)} came after it; nothing was deployed for ${waiting.sha.slice(0, 7)}`,
     };
     report.begin(view, true);
     await report.flush();

@@ -16,14 +16,17 @@ const APPROVERS = "someone with write, maintain or admin permission";
 export async function approvalWaiting(job: DeployPreviewJob, deps: JobDeps): Promise<string | undefined> {
   // A pull_request event says; a deploy a command queued may not know, and then the PR's last event decides.
   if (job.trusted !== undefined) await deps.trust?.remember(job.repository, job.pr, job.trusted);
-  const untrusted = job.trusted === false || (job.trusted === undefined && (await deps.trust?.isUntrusted(job.repository, job.pr)) === true);
+  const untrusted =
+    job.trusted === false ||
+    (job.trusted === undefined && (await deps.trust?.isUntrusted(job.repository, job.pr)) === true);
   if (!untrusted) return undefined;
   if (await deps.approvals.approvalOf(job.repository, job.pr, job.sha)) return undefined;
   // The note is markdown shown as is: only GitHub's association keywords get into it, nothing a PR author typed.
   const association = /^[A-Z_]{1,40}$/.test(job.authorAssociation ?? "") ? job.authorAssociation! : undefined;
-  const who = association && !TRUSTED_ASSOCIATIONS.includes(association)
-    ? `its author is ${association} (not an owner, member or collaborator)`
-    : "it comes from a fork";
+  const who =
+    association && !TRUSTED_ASSOCIATIONS.includes(association)
+      ? `its author is ${association} (not an owner, member or collaborator)`
+      : "it comes from a fork";
   return (
     `This pull request is untrusted: ${who}. Nothing is deployed and no secrets are used until ${APPROVERS} on ` +
     `${job.repository} approves commit ${job.sha.slice(0, 7)} by commenting \`/approve\` (or \`/berth approve\`) on this PR. ` +
@@ -34,7 +37,12 @@ export async function approvalWaiting(job: DeployPreviewJob, deps: JobDeps): Pro
 export type CapDecision = { ok: true; evict?: number } | { ok: false; reason: string; note: string };
 
 /** A preview that is not live yet counts against preview.maxLive; live ones are counted on the Swarm. */
-export async function previewCap(config: DeployConfig, environment: EnvironmentRef, live: LiveEnvironment[], deps: JobDeps): Promise<CapDecision> {
+export async function previewCap(
+  config: DeployConfig,
+  environment: EnvironmentRef,
+  live: LiveEnvironment[],
+  deps: JobDeps,
+): Promise<CapDecision> {
   const max = config.preview.maxLive ?? 0;
   if (max === 0 || live.some((e) => e.environment === environment.name)) return { ok: true };
   const previews = live.filter((e) => /^pr-\d+$/.test(e.environment));
@@ -49,20 +57,31 @@ export async function previewCap(config: DeployConfig, environment: EnvironmentR
   }
   // Least recently active first; a preview without a record (deployed before activity was kept) counts as oldest.
   const activity = (await deps.activity?.ofRepository(config.repository)) ?? new Map();
-  const lru = [...previews].sort((a, b) => (activity.get(a.environment)?.at ?? 0) - (activity.get(b.environment)?.at ?? 0))[0]!;
+  const lru = [...previews].sort(
+    (a, b) => (activity.get(a.environment)?.at ?? 0) - (activity.get(b.environment)?.at ?? 0),
+  )[0]!;
   return { ok: true, evict: Number(lru.environment.slice(3)) };
 }
 
 /** What the repository's other live environments use, for the repository quota. */
 export function otherUsage(live: LiveEnvironment[], environment: EnvironmentRef): Usage {
-  return live.filter((e) => e.environment !== environment.name).reduce((sum, e) => addUsage(sum, totalUsage(e.services)), NO_USAGE);
+  return live
+    .filter((e) => e.environment !== environment.name)
+    .reduce((sum, e) => addUsage(sum, totalUsage(e.services)), NO_USAGE);
 }
 
 /** Config secret name → value and → content-hashed Swarm name. */
-export async function previewSecrets(config: DeployConfig, environment: EnvironmentRef, deps: JobDeps): Promise<{ values: Record<string, string>; names: Record<string, string> }> {
+export async function previewSecrets(
+  config: DeployConfig,
+  environment: EnvironmentRef,
+  deps: JobDeps,
+): Promise<{ values: Record<string, string>; names: Record<string, string> }> {
   if (Object.keys(config.secrets ?? {}).length === 0) return { values: {}, names: {} };
-  if (!deps.secrets) throw new FinalError(`${config.file} declares secrets but this Berth process has no secret source`);
+  if (!deps.secrets)
+    throw new FinalError(`${config.file} declares secrets but this Berth process has no secret source`);
   const values = await deps.secrets.valuesFor(config);
-  const names = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, secretSwarmName(environment.stack, name, value)]));
+  const names = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, secretSwarmName(environment.stack, name, value)]),
+  );
   return { values, names };
 }

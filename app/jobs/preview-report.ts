@@ -38,7 +38,10 @@ export class PreviewReport {
     private readonly deps: PreviewReportDeps,
     private readonly jobId: string,
     repository: string,
-    private readonly kind: { checkName: string; deployment?: (view: EnvironmentView) => Omit<DeploymentSpec, "ref" | "environment" | "payload"> } = { checkName: PREVIEW_CHECK_NAME },
+    private readonly kind: {
+      checkName: string;
+      deployment?: (view: EnvironmentView) => Omit<DeploymentSpec, "ref" | "environment" | "payload">;
+    } = { checkName: PREVIEW_CHECK_NAME },
   ) {
     this.repo = repoRef(repository);
   }
@@ -57,7 +60,13 @@ export class PreviewReport {
   private async createHandles(view: EnvironmentView, withDeployment: boolean): Promise<void> {
     this.handles = await this.deps.handles.get(this.jobId);
     if (this.handles.checkRunId === undefined) {
-      const created = await this.deps.reporter.createCheckRun(this.repo, this.kind.checkName, view.sha, checkRunState({ ...view, phase: "queued" }), this.jobId);
+      const created = await this.deps.reporter.createCheckRun(
+        this.repo,
+        this.kind.checkName,
+        view.sha,
+        checkRunState({ ...view, phase: "queued" }),
+        this.jobId,
+      );
       this.handles = { ...this.handles, checkRunId: created.id, checkRunUrl: created.url };
       await this.deps.handles.merge(this.jobId, { checkRunId: created.id, checkRunUrl: created.url });
     }
@@ -65,7 +74,11 @@ export class PreviewReport {
       const id = await this.deps.reporter.createDeployment(this.repo, {
         ref: view.sha,
         environment: view.environment,
-        ...(this.kind.deployment?.(view) ?? { description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`, transient: true, production: false }),
+        ...(this.kind.deployment?.(view) ?? {
+          description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`,
+          transient: true,
+          production: false,
+        }),
         payload: { stack: view.stack, job: this.jobId },
       });
       this.handles = { ...this.handles, deploymentId: id };
@@ -106,7 +119,10 @@ export class PreviewReport {
 
   async sendComment(view: EnvironmentView): Promise<void> {
     if (view.pr === undefined) return;
-    const body = previewComment({ ...view, checkRunUrl: view.checkRunUrl ?? this.handles.checkRunUrl }, { webBaseUrl: this.deps.webBaseUrl });
+    const body = previewComment(
+      { ...view, checkRunUrl: view.checkRunUrl ?? this.handles.checkRunUrl },
+      { webBaseUrl: this.deps.webBaseUrl },
+    );
     await this.deps.reporter.upsertStickyComment(this.repo, view.pr, previewCommentMarker(view.environment), body);
     this.sentCommentPhase = view.phase;
   }
@@ -128,11 +144,15 @@ export class PreviewReport {
 
   private async send(view: EnvironmentView): Promise<void> {
     view = { ...view, checkRunUrl: this.handles.checkRunUrl };
-    if (this.handles.checkRunId !== undefined) await this.deps.reporter.updateCheckRun(this.repo, this.handles.checkRunId, checkRunState(view));
+    if (this.handles.checkRunId !== undefined)
+      await this.deps.reporter.updateCheckRun(this.repo, this.handles.checkRunId, checkRunState(view));
     if (this.handles.deploymentId !== undefined) {
       const status = deploymentStatus(view);
       if (status.state !== this.sentDeploymentState) {
-        await this.deps.reporter.createDeploymentStatus(this.repo, this.handles.deploymentId, { ...status, logUrl: this.handles.checkRunUrl });
+        await this.deps.reporter.createDeploymentStatus(this.repo, this.handles.deploymentId, {
+          ...status,
+          logUrl: this.handles.checkRunUrl,
+        });
         this.sentDeploymentState = status.state;
       }
     }

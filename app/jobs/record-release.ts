@@ -25,10 +25,12 @@ export async function recordRelease(args: {
   deps: JobDeps;
   log: Logger;
 }): Promise<Release> {
-  const { job, target, config, plan, view, deps, log } = args;
+  const { job, target, config, plan, deps, log } = args;
   const swarm = deps.swarmFor(config.ssh);
   // The references exactly as deployed (the status view strips digests for display): tag, repo@digest or image ID.
-  const deployed = Object.entries((parse(plan.yaml) as { services?: Record<string, { image?: string }> }).services ?? {}).map(([name, s]) => [name, s.image ?? ""] as const);
+  const deployed = Object.entries(
+    (parse(plan.yaml) as { services?: Record<string, { image?: string }> }).services ?? {},
+  ).map(([name, s]) => [name, s.image ?? ""] as const);
   const inspected = await swarm.inspectImages([...new Set(deployed.map(([, ref]) => ref))]);
   const images: Record<string, RecordedImage> = {};
   for (const [name, ref] of deployed) {
@@ -56,7 +58,8 @@ export async function recordRelease(args: {
   };
   // The same commit and render again (a tag push and its release.published, or a retried job) is not a new release.
   const current = args.history[0];
-  const repeat = current !== undefined && current.sha === release.sha && current.hash === release.hash && job.trigger !== "rollback";
+  const repeat =
+    current !== undefined && current.sha === release.sha && current.hash === release.hash && job.trigger !== "rollback";
   if (!repeat) await deps.releases!.record(job.repository, job.environment, release, config.history.keep);
   await deps.releases!.clearWaiting(job.repository, job.environment, target.reportJobId);
 

@@ -8,10 +8,17 @@ import { ROLLBACK_STATES as ROLLED_BACK } from "../ports/swarm.js";
 const LOG_LINES = 20;
 const REMOVE_TIMEOUT_MS = 120_000;
 
-export async function recoverFailedDeploy(args: { swarm: SwarmPort; view: EnvironmentView; hadPrevious: boolean; log: Logger }): Promise<void> {
+export async function recoverFailedDeploy(args: {
+  swarm: SwarmPort;
+  view: EnvironmentView;
+  hadPrevious: boolean;
+  log: Logger;
+}): Promise<void> {
   const { swarm, view, hadPrevious, log } = args;
   const failing = new Set((view.problems ?? []).map((p) => p.service));
-  const notConverged = view.services.filter((s) => s.running < s.desired || (s.updateState !== undefined && s.updateState !== "completed"));
+  const notConverged = view.services.filter(
+    (s) => s.running < s.desired || (s.updateState !== undefined && s.updateState !== "completed"),
+  );
   for (const s of notConverged) failing.add(s.service);
 
   view.logs = {};

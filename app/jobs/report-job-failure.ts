@@ -11,7 +11,10 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
   if (data.kind === "deploy-environment") return reportEnvironmentJobFailure(data, jobId, err, deps);
   if (data.kind === "command") return reportCommandFailure(data, jobId, err, deps);
   if (data.kind !== "deploy-preview" && data.kind !== "teardown-preview") {
-    deps.log.error({ job: jobId, kind: data.kind, repository: data.repository, err: err.message }, "job gave up after retries");
+    deps.log.error(
+      { job: jobId, kind: data.kind, repository: data.repository, err: err.message },
+      "job gave up after retries",
+    );
     return;
   }
   const log = deps.log.child({ job: jobId, repository: data.repository, pr: data.pr });
@@ -30,7 +33,11 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
     reason: `${data.kind === "teardown-preview" ? "Teardown" : "Deploy"} gave up after retries: ${err.message}`,
   };
   try {
-    const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(data.installationId), log }, jobId, data.repository);
+    const report = new PreviewReport(
+      { ...deps, reporter: await deps.reporterFor(data.installationId), log },
+      jobId,
+      data.repository,
+    );
     if (data.kind === "deploy-preview") {
       report.begin(view, false);
       await report.flush();

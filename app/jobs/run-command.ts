@@ -20,7 +20,13 @@ import { repoRef } from "../core/repository.js";
 type Accepted = Extract<ParsedLine, { ok: true }>;
 
 export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
-  const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, comment: job.commentId, sender: job.sender });
+  const log = deps.log.child({
+    job: ctx.jobId,
+    repository: job.repository,
+    pr: job.pr,
+    comment: job.commentId,
+    sender: job.sender,
+  });
   const parsed = parseComment(job.body);
   if (parsed.length === 0) return { outcome: "skipped", reason: "no command line in the comment" };
   const entry = await deps.configs.forRepository(job.repository);
@@ -32,7 +38,11 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   const answer = (ok: boolean, body: string) => finish(gh, repo, job, ok, body);
 
   const config = entry.config;
-  if (!config) return answer(false, `😕 The deploy config for this repository is invalid, so no command runs until it is fixed:\n\n\`\`\`text\n${formatProblems(entry.problems)}\n\`\`\``);
+  if (!config)
+    return answer(
+      false,
+      `😕 The deploy config for this repository is invalid, so no command runs until it is fixed:\n\n\`\`\`text\n${formatProblems(entry.problems)}\n\`\`\``,
+    );
   const settings = commandSettings(config);
   if (!settings.enabled) return { outcome: "skipped", reason: "commands disabled in config" };
 
@@ -53,7 +63,15 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   if (commands.every((c) => c.command.name === "help")) return answer(true, helpText());
 
   const pr = await gh.pullRequest(repo, job.pr);
-  const { checked, problems } = await checkCommands({ commands, config, pr, repository: job.repository, repo, gh, deps });
+  const { checked, problems } = await checkCommands({
+    commands,
+    config,
+    pr,
+    repository: job.repository,
+    repo,
+    gh,
+    deps,
+  });
   if (problems.length > 0) {
     log.info({ problems }, "command refused: checks");
     return answer(false, refusal("Refused; nothing was run:", problems));
@@ -69,11 +87,13 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
       results.push({ line: c.line, text: await runCheckedCommand(c, { job, ctx, deps, config, pr, index }) });
     } catch (err) {
       ok = false;
-      const message = err instanceof CommandFailed ? err.message : inline(redact(err instanceof Error ? err.message : String(err)));
+      const message =
+        err instanceof CommandFailed ? err.message : inline(redact(err instanceof Error ? err.message : String(err)));
       log.warn({ err, line: c.line }, "command failed");
       results.push({ line: c.line, text: message });
       const rest = checked.slice(index + 1);
-      for (const skipped of rest) results.push({ line: skipped.line, text: "not run: an earlier command of this comment failed" });
+      for (const skipped of rest)
+        results.push({ line: skipped.line, text: "not run: an earlier command of this comment failed" });
       break;
     }
   }
@@ -82,8 +102,16 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   return answer(ok, resultReply(ok, results));
 }
 
-async function finish(gh: CommandGitHub, repo: RepoRef, job: CommandJob, ok: boolean, body: string): Promise<JobResult> {
+async function finish(
+  gh: CommandGitHub,
+  repo: RepoRef,
+  job: CommandJob,
+  ok: boolean,
+  body: string,
+): Promise<JobResult> {
   await gh.react(repo, job.commentId, ok ? "rocket" : "confused");
   await gh.reply(repo, job.pr, `${commandReplyMarker(job.commentId)}\n${body}`);
-  return ok ? { outcome: "done", detail: "commands ran" } : { outcome: "failed", reason: body.split("\n")[0]!.slice(0, 200) };
+  return ok
+    ? { outcome: "done", detail: "commands ran" }
+    : { outcome: "failed", reason: body.split("\n")[0]!.slice(0, 200) };
 }

@@ -27,5 +27,10 @@ export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Pro
 // forgets the record); a staging deploy names its merged PR, which has no preview any more.
 async function recordActivity(data: JobData, deps: JobDeps): Promise<void> {
   if (!deps.activity || (data.kind !== "deploy-preview" && data.kind !== "command")) return;
-  await deps.activity.touch({ repository: data.repository, pr: data.pr, installationId: data.installationId, at: Math.max(data.receivedAt, 0) });
+  await deps.activity.touch({
+    repository: data.repository,
+    pr: data.pr,
+    installationId: data.installationId,
+    at: Math.max(data.receivedAt, 0),
+  });
 }

@@ -24,8 +24,15 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
     }
     // The delivery id names this idle period: sweeps before the teardown runs make one job, a later idle period another.
     await deps.enqueue({
-      kind: "teardown-preview", reason: "expired", repository: a.repository, installationId: a.installationId, pr: a.pr, sha: "",
-      deliveryId: `expire-${a.repository}-${a.pr}-${a.at}`, sender: job.sender, receivedAt: now,
+      kind: "teardown-preview",
+      reason: "expired",
+      repository: a.repository,
+      installationId: a.installationId,
+      pr: a.pr,
+      sha: "",
+      deliveryId: `expire-${a.repository}-${a.pr}-${a.at}`,
+      sender: job.sender,
+      receivedAt: now,
     });
     expired.push(`${a.repository}#${a.pr}`);
   }

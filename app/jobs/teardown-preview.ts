@@ -38,8 +38,14 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     startedAt,
     reason: job.reason,
   };
-  const report = new PreviewReport({ ...deps, reporter: await deps.reporterFor(job.installationId), log }, ctx.jobId, job.repository);
-  const { removedVolumes } = await deps.swarmFor(config.ssh).removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });
+  const report = new PreviewReport(
+    { ...deps, reporter: await deps.reporterFor(job.installationId), log },
+    ctx.jobId,
+    job.repository,
+  );
+  const { removedVolumes } = await deps
+    .swarmFor(config.ssh)
+    .removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });
   view.phase = "torn-down";
   view.finishedAt = deps.clock.now();
   if (job.reason === "expired") view.policyNote = `for more than ${idle(previewTtlSeconds(config))}`;
@@ -52,7 +58,12 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     await deps.trust?.forget(job.repository, job.pr);
   }
   await deps.activity?.forget(job.repository, job.pr);
-  await report.deactivate(view, job.reason === "expired" || job.reason === "evicted" ? `Preview removed: ${job.reason}` : `Preview removed: PR ${job.reason}`);
+  await report.deactivate(
+    view,
+    job.reason === "expired" || job.reason === "evicted"
+      ? `Preview removed: ${job.reason}`
+      : `Preview removed: PR ${job.reason}`,
+  );
   log.info({ stack: environment.stack, removedVolumes, ms: view.finishedAt - startedAt }, "preview torn down");
   return { outcome: "torn-down", durationMs: view.finishedAt - startedAt };
 }

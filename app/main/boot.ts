@@ -21,7 +21,10 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: NodeJS.ProcessEnv = process.env): Promise<Running> {
+export async function boot(
+  roles: { server: boolean; worker: boolean },
+  rawEnv: NodeJS.ProcessEnv = process.env,
+): Promise<Running> {
   const env = parseEnv(rawEnv);
   const knownSecrets = new KnownSecrets();
   const log = createLogger(env.logLevel, knownSecrets);
@@ -34,7 +37,11 @@ export async function boot(roles: { server: boolean; worker: boolean }, rawEnv: 
   const queue = createDeployQueue({ connection: redis, prefix: env.queuePrefix });
   const enqueue = (d: Parameters<typeof queue.enqueue>[0]) => queue.enqueue(d);
   if (roles.server) {
-    const configs = createFileConfigSource({ configDir: env.configDir, templatesDir: env.templatesDir, variables: env.configVariables });
+    const configs = createFileConfigSource({
+      configDir: env.configDir,
+      templatesDir: env.templatesDir,
+      variables: env.configVariables,
+    });
     server = await startServer({ probot, enqueue, redis, port: env.port, host: env.host, configs });
     const address = server.address();
     log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");

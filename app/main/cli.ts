@@ -20,20 +20,42 @@ const USAGE = `usage:
   berth history <owner/repo> <staging|production>
   berth rollback <owner/repo> <staging|production> [sha] [--wait]`;
 
-export async function cli(argv: string[], env: Record<string, string | undefined>, out = console.log, err = console.error): Promise<number> {
+export async function cli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out = console.log,
+  err = console.error,
+): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "config-dir": { type: "string", default: "deploy-configs" }, "templates-dir": { type: "string", default: "templates" }, pr: { type: "string" }, sha: { type: "string" }, wait: { type: "boolean", default: false } },
+    options: {
+      "config-dir": { type: "string", default: "deploy-configs" },
+      "templates-dir": { type: "string", default: "templates" },
+      pr: { type: "string" },
+      sha: { type: "string" },
+      wait: { type: "boolean", default: false },
+    },
   });
   const [command, repository] = positionals;
   const configDir = values["config-dir"]!;
   if (command === "history" || command === "rollback") {
-    return releaseCommand(command, { repository, environment: positionals[2], sha: positionals[3], wait: values.wait! }, env, out, err);
+    return releaseCommand(
+      command,
+      { repository, environment: positionals[2], sha: positionals[3], wait: values.wait! },
+      env,
+      out,
+      err,
+    );
   }
   if (command === "validate") {
     const names = (await readdir(configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-    const files = await Promise.all(names.map(async (n) => ({ file: relative(process.cwd(), join(configDir, n)), text: await readFile(join(configDir, n), "utf8") })));
+    const files = await Promise.all(
+      names.map(async (n) => ({
+        file: relative(process.cwd(), join(configDir, n)),
+        text: await readFile(join(configDir, n), "utf8"),
+      })),
+    );
     const index = indexConfigs(files, env);
     const problems = [...index.unattributed, ...[...index.byRepository.values()].flatMap((e) => e.problems)];
     for (const [repo, entry] of index.byRepository) if (entry.problems.length === 0) out(`ok  ${entry.file} (${repo})`);
@@ -51,8 +73,17 @@ export async function cli(argv: string[], env: Record<string, string | undefined
       const template = await source.template(entry.config.template);
       const environment = previewEnvironment(entry.config.app, Number(values.pr));
       // The CLI never reads secret values: it shows where the deploy's content-hashed names go.
-      const secrets = Object.fromEntries(Object.keys(entry.config.secrets ?? {}).map((n) => [n, `${environment.stack}_${n}_<content-hash>`]));
-      const rendered = renderStack({ config: entry.config, templateFile: template.file, templateText: template.text, environment, sha: values.sha, secrets });
+      const secrets = Object.fromEntries(
+        Object.keys(entry.config.secrets ?? {}).map((n) => [n, `${environment.stack}_${n}_<content-hash>`]),
+      );
+      const rendered = renderStack({
+        config: entry.config,
+        templateFile: template.file,
+        templateText: template.text,
+        environment,
+        sha: values.sha,
+        secrets,
+      });
       out(`# stack ${rendered.stack} → ${rendered.url} (probe ${rendered.probeUrl}), sha256 ${rendered.hash}`);
       out(rendered.yaml);
       return 0;

@@ -40,7 +40,8 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
 export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): BerthEnv {
   const problems: string[] = [];
   const appId = Number(env.APP_ID);
-  if (!env.APP_ID || !Number.isInteger(appId) || appId <= 0) problems.push("APP_ID must be the GitHub App's numeric id.");
+  if (!env.APP_ID || !Number.isInteger(appId) || appId <= 0)
+    problems.push("APP_ID must be the GitHub App's numeric id.");
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
     problems.push("Set PRIVATE_KEY (PEM text or base64) or PRIVATE_KEY_PATH (path to the App's .pem file).");
   }

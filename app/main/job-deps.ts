@@ -25,13 +25,24 @@ import { redactingReporter } from "../adapters/github/redacting-reporter.js";
 import { createReleaseStore } from "../adapters/redis/releases.js";
 import { createGitHubCommits } from "../adapters/github/octokit-commits.js";
 
-export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis; log: Logger; enqueue: Enqueue; knownSecrets?: KnownSecrets }): { deps: JobDeps; close: () => Promise<void> } {
+export function buildJobDeps(args: {
+  env: BerthEnv;
+  probot: Probot;
+  redis: Redis;
+  log: Logger;
+  enqueue: Enqueue;
+  knownSecrets?: KnownSecrets;
+}): { deps: JobDeps; close: () => Promise<void> } {
   const { env, probot, redis, log, enqueue } = args;
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
   const pool = createSshPool({ log });
   const swarms = new Map<string, SwarmPort>();
   const deps: JobDeps = {
-    configs: createFileConfigSource({ configDir: env.configDir, templatesDir: env.templatesDir, variables: env.configVariables }),
+    configs: createFileConfigSource({
+      configDir: env.configDir,
+      templatesDir: env.templatesDir,
+      variables: env.configVariables,
+    }),
     swarmFor: (target: SshTarget) => {
       const key = `${target.user}@${target.host}:${target.port}`;
       const known = swarms.get(key);
@@ -40,7 +51,8 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
       swarms.set(key, swarm);
       return swarm;
     },
-    reporterFor: async (installationId) => redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),
+    reporterFor: async (installationId) =>
+      redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),
     secrets: createSecretSource({ variables: env.configVariables, known: knownSecrets }),
     probe: createHttpProbe(systemClock),
     handles: createReportHandleStore(redis, env.queuePrefix),
@@ -52,11 +64,13 @@ export function buildJobDeps(args: { env: BerthEnv; probot: Probot; redis: Redis
     log,
     webBaseUrl: env.githubWebUrl,
     releases: createReleaseStore(redis, env.queuePrefix),
-    commitsFor: async (installationId) => redactingReporter(createGitHubCommits(await probot.auth(installationId)), knownSecrets),
+    commitsFor: async (installationId) =>
+      redactingReporter(createGitHubCommits(await probot.auth(installationId)), knownSecrets),
     appId: env.appId,
     replicas: createReplicaStore(redis, env.queuePrefix),
     // Replies quote logs and errors: they pass the same redaction as every other write to GitHub.
-    commandGitHubFor: async (installationId) => redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
+    commandGitHubFor: async (installationId) =>
+      redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
   };
   return { deps, close: async () => pool.closeAll() };
 }

@@ -44,11 +44,21 @@ export async function releaseCommand(
     const queue = createDeployQueue({ connection: redis, prefix });
     try {
       const { jobId } = await queue.enqueue({
-        kind: "deploy-environment", environment: environment as "staging" | "production", repository, installationId: target.installationId,
-        sha: target.sha, ref: target.ref, trigger: "rollback", releaseId: target.id,
-        deliveryId: `cli-rollback-${randomUUID()}`, sender: `cli:${userInfo().username}`, receivedAt: Date.now(),
+        kind: "deploy-environment",
+        environment: environment as "staging" | "production",
+        repository,
+        installationId: target.installationId,
+        sha: target.sha,
+        ref: target.ref,
+        trigger: "rollback",
+        releaseId: target.id,
+        deliveryId: `cli-rollback-${randomUUID()}`,
+        sender: `cli:${userInfo().username}`,
+        receivedAt: Date.now(),
       });
-      out(`queued rollback of ${repository} ${environment} to ${target.sha.slice(0, 12)} (release ${target.id}) as job ${jobId}`);
+      out(
+        `queued rollback of ${repository} ${environment} to ${target.sha.slice(0, 12)} (release ${target.id}) as job ${jobId}`,
+      );
       if (!args.wait) return 0;
       for (;;) {
         const job = await queue.queue.getJob(jobId);

@@ -10,8 +10,18 @@ import { checkRedis } from "../adapters/redis/connection.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
-export async function startServer(opts: { probot: Probot; enqueue: Enqueue; redis: Redis; port: number; host: string; configs?: ConfigSource }): Promise<Server> {
-  const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), { probot: opts.probot, webhooksPath: WEBHOOK_PATH });
+export async function startServer(opts: {
+  probot: Probot;
+  enqueue: Enqueue;
+  redis: Redis;
+  port: number;
+  host: string;
+  configs?: ConfigSource;
+}): Promise<Server> {
+  const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), {
+    probot: opts.probot,
+    webhooksPath: WEBHOOK_PATH,
+  });
   const server = createServer((req, res) => {
     if (req.method === "GET" && (req.url === "/healthz" || req.url === "/healthz/")) {
       void checkRedis(opts.redis).then((r) => {

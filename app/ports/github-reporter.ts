@@ -30,7 +30,13 @@ export interface DeploymentStatusSpec {
 
 export interface GitHubReporter {
   /** Creates the check run, returns its id and html_url. */
-  createCheckRun(repo: RepoRef, name: string, sha: string, state: CheckRunState, externalId: string): Promise<{ id: number; url: string }>;
+  createCheckRun(
+    repo: RepoRef,
+    name: string,
+    sha: string,
+    state: CheckRunState,
+    externalId: string,
+  ): Promise<{ id: number; url: string }>;
   updateCheckRun(repo: RepoRef, id: number, state: CheckRunState): Promise<void>;
   createDeployment(repo: RepoRef, spec: DeploymentSpec): Promise<number>;
   createDeploymentStatus(repo: RepoRef, deploymentId: number, status: DeploymentStatusSpec): Promise<void>;

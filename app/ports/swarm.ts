@@ -52,7 +52,14 @@ export interface WaitOptions {
 export interface LiveEnvironment {
   environment: string; // berth.environment: "pr-12", "staging"
   stack: string;
-  services: Array<{ service: string; replicas: number; cpus: number; memoryBytes: number; reservedCpus: number; reservedMemoryBytes: number }>;
+  services: Array<{
+    service: string;
+    replicas: number;
+    cpus: number;
+    memoryBytes: number;
+    reservedCpus: number;
+    reservedMemoryBytes: number;
+  }>;
 }
 
 export interface SwarmPort {
@@ -83,4 +90,8 @@ export interface SwarmPort {
 }
 
 /** UpdateStatus.State values meaning Swarm gave up on an update and restores (or restored) the previous spec. */
-export const ROLLBACK_STATES: ReadonlySet<string> = new Set(["rollback_started", "rollback_completed", "rollback_paused"]);
+export const ROLLBACK_STATES: ReadonlySet<string> = new Set([
+  "rollback_started",
+  "rollback_completed",
+  "rollback_paused",
+]);

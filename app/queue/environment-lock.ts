@@ -23,7 +23,11 @@ export function createEnvironmentLock(redis: Redis, prefix: string) {
   const key = (envKey: string) => keys.lock(prefix, envKey);
   return {
     /** Returns a token, or null when someone else holds the environment. The value is "<token> <holder json>". */
-    async acquire(envKey: string, holder: Omit<LockHolder, "since" | "host" | "pid">, ttlMs: number): Promise<string | null> {
+    async acquire(
+      envKey: string,
+      holder: Omit<LockHolder, "since" | "host" | "pid">,
+      ttlMs: number,
+    ): Promise<string | null> {
       const token = randomBytes(12).toString("hex");
       const value = `${token} ${JSON.stringify({ ...holder, since: Date.now(), host: hostname(), pid: process.pid })}`;
       return (await redis.set(key(envKey), value, "PX", ttlMs, "NX")) === "OK" ? token : null;

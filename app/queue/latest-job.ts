@@ -15,11 +15,30 @@ if (not cur) or tonumber(ARGV[2]) >= tonumber(cur) then
 end
 return 0`;
 
-export async function recordLatest(redis: Redis, prefix: string, envKey: string, jobId: string, receivedAt: number): Promise<boolean> {
-  return (await redis.eval(RECORD_IF_NEWER, 1, keys.latest(prefix, envKey), jobId, String(receivedAt), String(TTL_SECONDS))) === 1;
+export async function recordLatest(
+  redis: Redis,
+  prefix: string,
+  envKey: string,
+  jobId: string,
+  receivedAt: number,
+): Promise<boolean> {
+  return (
+    (await redis.eval(
+      RECORD_IF_NEWER,
+      1,
+      keys.latest(prefix, envKey),
+      jobId,
+      String(receivedAt),
+      String(TTL_SECONDS),
+    )) === 1
+  );
 }
 
-export async function latestJob(redis: Redis, prefix: string, envKey: string): Promise<{ jobId: string; receivedAt: number } | undefined> {
+export async function latestJob(
+  redis: Redis,
+  prefix: string,
+  envKey: string,
+): Promise<{ jobId: string; receivedAt: number } | undefined> {
   const raw = await redis.hgetall(keys.latest(prefix, envKey));
   return raw.jobId ? { jobId: raw.jobId, receivedAt: Number(raw.receivedAt) } : undefined;
 }

@@ -23,7 +23,8 @@ export function createDeployQueue(opts: { connection: Redis; prefix: string }) {
       if (await queue.getJob(jobId)) return { jobId, duplicate: true };
       // BullMQ ignores an add whose jobId exists, so two racing handlers still make one job.
       await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId });
-      if (supersedes(data)) await recordLatest(opts.connection, opts.prefix, environmentKey(data), jobId, data.receivedAt);
+      if (supersedes(data))
+        await recordLatest(opts.connection, opts.prefix, environmentKey(data), jobId, data.receivedAt);
       return { jobId, duplicate: false };
     },
     close: () => queue.close(),

@@ -6,10 +6,21 @@ import type { JobData, SweepPreviewsJob } from "../jobs/job-data.js";
 export const SWEEPER_ID = "berth-sweep-previews";
 
 export async function scheduleSweeper(queue: Queue<JobData>, everySeconds: number): Promise<void> {
-  const data: SweepPreviewsJob = { kind: "sweep-previews", deliveryId: SWEEPER_ID, receivedAt: 0, repository: "*", installationId: 0, sender: "berth-sweeper" };
-  await queue.upsertJobScheduler(SWEEPER_ID, { every: everySeconds * 1000 }, {
-    name: "sweep-previews",
-    data,
-    opts: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
-  });
+  const data: SweepPreviewsJob = {
+    kind: "sweep-previews",
+    deliveryId: SWEEPER_ID,
+    receivedAt: 0,
+    repository: "*",
+    installationId: 0,
+    sender: "berth-sweeper",
+  };
+  await queue.upsertJobScheduler(
+    SWEEPER_ID,
+    { every: everySeconds * 1000 },
+    {
+      name: "sweep-previews",
+      data,
+      opts: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+    },
+  );
 }

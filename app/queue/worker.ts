@@ -60,7 +60,10 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
       throw new DelayedError();
     }
     announced.delete(job.id!);
-    const renewal = setInterval(() => void lock.renew(envKey, lockToken, lockTtlMs).catch(() => undefined), Math.floor(lockTtlMs / 3));
+    const renewal = setInterval(
+      () => void lock.renew(envKey, lockToken, lockTtlMs).catch(() => undefined),
+      Math.floor(lockTtlMs / 3),
+    );
     try {
       return await opts.handler(data, { jobId: job.id!, attempt: job.attemptsMade + 1 });
     } catch (err) {
@@ -76,7 +79,9 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: opts.concurrency,
-    settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => backoffDelay(attemptsMade, err) },
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => backoffDelay(attemptsMade, err),
+    },
   });
   worker.on("failed", (job, err) => {
     if (!job) return;

@@ -21,11 +21,14 @@ const REPO = "acme/opsbench";
 const STAGING_URL = "http://127.0.0.1:23019";
 const sha = () => randomBytes(20).toString("hex");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;
+const fmt = (xs: number[]) =>
+  `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;
 
 const infra = readInfraEnv();
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-gitops-"));
-writeFileSync(join(dir, "opsbench.yml"), `repository: ${REPO}
+writeFileSync(
+  join(dir, "opsbench.yml"),
+  `repository: ${REPO}
 app: opsbench
 template: web-ingress.yml
 ${LOCAL_SSH_YAML}
@@ -34,11 +37,20 @@ production: { ciGate: false }
 services:
   ingress: { image: berth-test-ingress:1, public: true, pinned: true, port: 8080, healthPath: /healthz }
   web: { image: berth-test-web:1, replicas: 2, port: 8080, healthPath: /healthz }
-`);
+`,
+);
 const privateKey = testAppKey();
 const github = await startGitHubStandIn({ appId: 4242, privateKey });
-const berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infra, privateKey, appId: 4242, logLevel: "warn", extraEnv: { BERTH_CONFIG_DIR: dir } });
-const send = (payload: unknown) => sendWebhook({ url: berth.webhookUrl, event: "push", payload, secret: berth.webhookSecret });
+const berth = await startBerth({
+  githubHost: `127.0.0.1:${github.port}`,
+  infraEnv: infra,
+  privateKey,
+  appId: 4242,
+  logLevel: "warn",
+  extraEnv: { BERTH_CONFIG_DIR: dir },
+});
+const send = (payload: unknown) =>
+  sendWebhook({ url: berth.webhookUrl, event: "push", payload, secret: berth.webhookSecret });
 const serving: number[] = [];
 const reported: number[] = [];
 const promoted: number[] = [];
@@ -54,7 +66,19 @@ try {
     mark = github.requests.length;
     const t0 = performance.now();
     await send(pushPayload({ ref: "refs/heads/main", sha: commit, repository: REPO }));
-    await waitFor("new SHA served", async () => ((await fetch(STAGING_URL).then((r) => r.text()).catch(() => "")).includes(commit) ? true : undefined), 300_000, 50);
+    await waitFor(
+      "new SHA served",
+      async () =>
+        (
+          await fetch(STAGING_URL)
+            .then((r) => r.text())
+            .catch(() => "")
+        ).includes(commit)
+          ? true
+          : undefined,
+      300_000,
+      50,
+    );
     serving.push(performance.now() - t0);
     const status = await waitForFinalDeploymentStatus(github, mark, 300_000);
     reported.push(performance.now() - t0);
@@ -72,7 +96,13 @@ try {
 } finally {
   await berth.stop();
   await github.close();
-  for (const stack of ["opsbench-staging", "opsbench"]) if (execFileSync("docker", ["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`]).toString().trim()) execFileSync("docker", ["stack", "rm", stack]);
+  for (const stack of ["opsbench-staging", "opsbench"])
+    if (
+      execFileSync("docker", ["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])
+        .toString()
+        .trim()
+    )
+      execFileSync("docker", ["stack", "rm", stack]);
   await deletePrefix(infra.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(dir, { recursive: true, force: true });
 }

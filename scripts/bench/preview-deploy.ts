@@ -22,19 +22,39 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const label = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
 
 async function servesSha(url: string, commit: string, timeoutMs: number): Promise<void> {
-  await waitFor(`${url} to serve ${commit.slice(0, 7)}`, async () => {
-    try {
-      const body = await (await fetch(url, { signal: AbortSignal.timeout(1000) })).text();
-      return body.includes(commit) ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, timeoutMs, 50);
+  await waitFor(
+    `${url} to serve ${commit.slice(0, 7)}`,
+    async () => {
+      try {
+        const body = await (await fetch(url, { signal: AbortSignal.timeout(1000) })).text();
+        return body.includes(commit) ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    timeoutMs,
+    50,
+  );
 }
 
 async function removeAndWait(stack: string): Promise<void> {
-  if (execFileSync("docker", ["service", "ls", "-q", "--filter", label(stack)]).toString().trim()) execFileSync("docker", ["stack", "rm", stack]);
-  await waitFor(`${stack} gone`, () => (execFileSync("docker", ["network", "ls", "-q", "--filter", label(stack)]).toString().trim() ? undefined : true), 120_000, 500);
+  if (
+    execFileSync("docker", ["service", "ls", "-q", "--filter", label(stack)])
+      .toString()
+      .trim()
+  )
+    execFileSync("docker", ["stack", "rm", stack]);
+  await waitFor(
+    `${stack} gone`,
+    () =>
+      execFileSync("docker", ["network", "ls", "-q", "--filter", label(stack)])
+        .toString()
+        .trim()
+        ? undefined
+        : true,
+    120_000,
+    500,
+  );
 }
 
 const infra = readInfraEnv();
@@ -46,9 +66,18 @@ const template = readFileSync("templates/web-service.yml", "utf8");
 const byHand: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const commit = sha();
-  const rendered = renderStack({ config: parsed.config, templateFile: "web-service.yml", templateText: template, environment, sha: commit });
+  const rendered = renderStack({
+    config: parsed.config,
+    templateFile: "web-service.yml",
+    templateText: template,
+    environment,
+    sha: commit,
+  });
   const t0 = performance.now();
-  execFileSync("docker", ["stack", "deploy", "--resolve-image", "never", "-c", "-", environment.stack], { input: rendered.yaml, stdio: ["pipe", "ignore", "ignore"] });
+  execFileSync("docker", ["stack", "deploy", "--resolve-image", "never", "-c", "-", environment.stack], {
+    input: rendered.yaml,
+    stdio: ["pipe", "ignore", "ignore"],
+  });
   await servesSha(rendered.url, commit, 120_000);
   byHand.push(performance.now() - t0);
   await removeAndWait(environment.stack);
@@ -56,7 +85,13 @@ for (let i = 0; i < RUNS; i++) {
 
 const privateKey = testAppKey();
 const github = await startGitHubStandIn({ appId: 4242, privateKey });
-const berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infra, privateKey, appId: 4242, logLevel: "warn" });
+const berth = await startBerth({
+  githubHost: `127.0.0.1:${github.port}`,
+  infraEnv: infra,
+  privateKey,
+  appId: 4242,
+  logLevel: "warn",
+});
 const ack: number[] = [];
 const reported: number[] = [];
 const serving: number[] = [];
@@ -65,7 +100,12 @@ try {
     const commit = sha();
     const mark = github.requests.length;
     const t0 = performance.now();
-    const res = await sendWebhook({ url: berth.webhookUrl, event: "pull_request", payload: loadPayload("pull_request.opened", { number: PR, headSha: commit }), secret: berth.webhookSecret });
+    const res = await sendWebhook({
+      url: berth.webhookUrl,
+      event: "pull_request",
+      payload: loadPayload("pull_request.opened", { number: PR, headSha: commit }),
+      secret: berth.webhookSecret,
+    });
     ack.push(res.ms);
     const done = waitForFinalDeploymentStatus(github, mark, 180_000).then((s) => {
       if (s.state !== "success") throw new Error(`deploy ended ${s.state}: ${s.description}`);
@@ -77,7 +117,12 @@ try {
     await done;
     await waitForQuiet(github, mark);
     const closeMark = github.requests.length;
-    await sendWebhook({ url: berth.webhookUrl, event: "pull_request", payload: loadPayload("pull_request.closed", { number: PR, headSha: commit }), secret: berth.webhookSecret });
+    await sendWebhook({
+      url: berth.webhookUrl,
+      event: "pull_request",
+      payload: loadPayload("pull_request.closed", { number: PR, headSha: commit }),
+      secret: berth.webhookSecret,
+    });
     await waitForFinalDeploymentStatus(github, closeMark, 180_000, ["inactive"]);
   }
 } finally {
@@ -87,7 +132,8 @@ try {
   await deletePrefix(infra.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
 }
 
-const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;
+const fmt = (xs: number[]) =>
+  `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;
 console.log(`\nOne busybox web service, preview stack ${environment.stack}, ${RUNS} runs each, this machine:`);
 console.log(`  by hand: docker stack deploy on the manager → URL serves the SHA   ${fmt(byHand)}`);
 console.log(`  Berth: webhook acknowledged                                        median ${median(ack).toFixed(0)} ms`);

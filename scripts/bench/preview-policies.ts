@@ -18,8 +18,14 @@ const secret = `bench-${randomBytes(8).toString("hex")}`;
 const bot = await startPolicyBot(
   {
     polbench: polConfig("polbench"),
-    polbenchs: polConfig("polbenchs", { top: ["secrets:", "  api_token: { env: POL_BENCH_SECRET }"], web: ["secrets: [api_token]"] }),
-    polbenchq: polConfig("polbenchq", { top: ["quotas:", "  preview: { cpus: 1 }"], web: ["resources:", "  limits: { cpus: 4 }"] }),
+    polbenchs: polConfig("polbenchs", {
+      top: ["secrets:", "  api_token: { env: POL_BENCH_SECRET }"],
+      web: ["secrets: [api_token]"],
+    }),
+    polbenchq: polConfig("polbenchq", {
+      top: ["quotas:", "  preview: { cpus: 1 }"],
+      web: ["resources:", "  limits: { cpus: 4 }"],
+    }),
     polbencht: polConfig("polbencht", { preview: [`ttlSeconds: ${TTL_SECONDS}`] }),
   },
   { POL_BENCH_SECRET: secret, BERTH_SWEEP_INTERVAL_SECONDS: "2" },
@@ -29,8 +35,16 @@ const stacks = ["polbench-pr-691", "polbench-pr-692", "polbenchs-pr-693", "polbe
 async function completedCheck(repo: string, pr: number, extra: object): Promise<number> {
   const mark = bot.github.requests.length;
   const t0 = performance.now();
-  await bot.send("pull_request", loadPayload("pull_request.opened", { repository: repo, number: pr, headSha: sha(), ...extra }));
-  await waitFor("a completed check", () => (lastCheck(bot, mark, repo)?.status === "completed" ? true : undefined), 60_000, 20);
+  await bot.send(
+    "pull_request",
+    loadPayload("pull_request.opened", { repository: repo, number: pr, headSha: sha(), ...extra }),
+  );
+  await waitFor(
+    "a completed check",
+    () => (lastCheck(bot, mark, repo)?.status === "completed" ? true : undefined),
+    60_000,
+    20,
+  );
   const ms = performance.now() - t0;
   await waitForQuiet(bot.github, mark);
   return ms;

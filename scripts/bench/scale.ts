@@ -26,14 +26,27 @@ const STACK = `cmdshop-pr-${PR}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const label = `label=com.docker.stack.namespace=${STACK}`;
 const infra = readInfraEnv();
-const target = { host: infra.BERTH_SSH_HOST!, port: Number(infra.BERTH_SSH_PORT), user: infra.BERTH_SSH_USER!, privateKeyPath: infra.BERTH_SSH_KEY_PATH!, hostKey: infra.BERTH_SSH_HOST_KEY! };
+const target = {
+  host: infra.BERTH_SSH_HOST!,
+  port: Number(infra.BERTH_SSH_PORT),
+  user: infra.BERTH_SSH_USER!,
+  privateKeyPath: infra.BERTH_SSH_KEY_PATH!,
+  hostKey: infra.BERTH_SSH_HOST_KEY!,
+};
 
 const configDir = mkdtempSync(join(tmpdir(), "berth-bench-scale-"));
 copyFileSync("test/fixtures/configs/cmdshop.yml", join(configDir, "cmdshop.yml"));
 const privateKey = testAppKey();
 const github = await startGitHubStandIn({ appId: 4242, privateKey });
 github.setPermission(REPO, "wendy", "write");
-const berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infra, privateKey, appId: 4242, logLevel: "warn", extraEnv: { BERTH_CONFIG_DIR: configDir } });
+const berth = await startBerth({
+  githubHost: `127.0.0.1:${github.port}`,
+  infraEnv: infra,
+  privateKey,
+  appId: 4242,
+  logLevel: "warn",
+  extraEnv: { BERTH_CONFIG_DIR: configDir },
+});
 const pool = createSshPool();
 const replied: number[] = [];
 const checked: number[] = [];
@@ -47,21 +60,35 @@ async function comment(body: string): Promise<{ replyMs: number; checkMs: number
   await sendWebhook({ url: berth.webhookUrl, event: "issue_comment", payload, secret: berth.webhookSecret });
   let checkMs = 0;
   const marker = commandReplyMarker(payload.comment.id);
-  await waitFor("the reply", () => {
-    if (!checkMs && github.requests.slice(mark).some((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path) && r.body?.conclusion === "success")) checkMs = performance.now() - t0;
-    return [...github.state.comments.values()].some((c) => c.body.includes(marker)) ? true : undefined;
-  }, 180_000, 20);
+  await waitFor(
+    "the reply",
+    () => {
+      if (
+        !checkMs &&
+        github.requests
+          .slice(mark)
+          .some((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path) && r.body?.conclusion === "success")
+      )
+        checkMs = performance.now() - t0;
+      return [...github.state.comments.values()].some((c) => c.body.includes(marker)) ? true : undefined;
+    },
+    180_000,
+    20,
+  );
   const replyMs = performance.now() - t0;
   const reply = [...github.state.comments.values()].find((c) => c.body.includes(marker))!.body as string;
   if (!reply.includes("🚀")) throw new Error(`${body} failed:\n${reply}`);
-  if (!commandState(github.state).reactions.some((r) => r.commentId === payload.comment.id && r.content === "rocket")) throw new Error("no 🚀");
+  if (!commandState(github.state).reactions.some((r) => r.commentId === payload.comment.id && r.content === "rocket"))
+    throw new Error("no 🚀");
   await waitForQuiet(github, mark);
   return { replyMs, checkMs };
 }
 
 async function rawScale(n: number): Promise<number> {
   const t0 = performance.now();
-  const r = await pool.exec(target, ["docker", "service", "scale", "--detach=false", `${STACK}_web=${n}`], { timeoutMs: 120_000 });
+  const r = await pool.exec(target, ["docker", "service", "scale", "--detach=false", `${STACK}_web=${n}`], {
+    timeoutMs: 120_000,
+  });
   if (r.code !== 0) throw new Error(`docker service scale: ${r.stderr}`);
   return performance.now() - t0;
 }
@@ -70,12 +97,23 @@ async function rawScale(n: number): Promise<number> {
 // the tasks themselves are running (healthy: web has a healthcheck).
 async function rawScalePolled(n: number): Promise<number> {
   const t0 = performance.now();
-  const r = await pool.exec(target, ["docker", "service", "scale", "--detach", `${STACK}_web=${n}`], { timeoutMs: 60_000 });
+  const r = await pool.exec(target, ["docker", "service", "scale", "--detach", `${STACK}_web=${n}`], {
+    timeoutMs: 60_000,
+  });
   if (r.code !== 0) throw new Error(`docker service scale: ${r.stderr}`);
-  await waitFor(`${STACK}_web ${n}/${n}`, async () => {
-    const ls = await pool.exec(target, ["docker", "service", "ls", "--filter", `name=${STACK}_web`, "--format", "{{.Replicas}}"], { timeoutMs: 30_000 });
-    return ls.stdout.trim() === `${n}/${n}` ? true : undefined;
-  }, 120_000, 50);
+  await waitFor(
+    `${STACK}_web ${n}/${n}`,
+    async () => {
+      const ls = await pool.exec(
+        target,
+        ["docker", "service", "ls", "--filter", `name=${STACK}_web`, "--format", "{{.Replicas}}"],
+        { timeoutMs: 30_000 },
+      );
+      return ls.stdout.trim() === `${n}/${n}` ? true : undefined;
+    },
+    120_000,
+    50,
+  );
   return performance.now() - t0;
 }
 
@@ -83,7 +121,12 @@ try {
   const head = randomBytes(20).toString("hex");
   setPullRequest(github.state, REPO, { number: PR, headSha: head });
   const mark = github.requests.length;
-  await sendWebhook({ url: berth.webhookUrl, event: "pull_request", payload: loadPayload("pull_request.opened", { repository: REPO, number: PR, headSha: head }), secret: berth.webhookSecret });
+  await sendWebhook({
+    url: berth.webhookUrl,
+    event: "pull_request",
+    payload: loadPayload("pull_request.opened", { repository: REPO, number: PR, headSha: head }),
+    secret: berth.webhookSecret,
+  });
   const opened = await waitForFinalDeploymentStatus(github, mark, 180_000);
   if (opened.state !== "success") throw new Error(`preview did not deploy: ${opened.description}`);
   await waitForQuiet(github, mark);
@@ -104,12 +147,14 @@ try {
   await berth.stop();
   await github.close();
   await pool.closeAll();
-  if (execFileSync("docker", ["service", "ls", "-q", "--filter", label]).toString().trim()) execFileSync("docker", ["stack", "rm", STACK]);
+  if (execFileSync("docker", ["service", "ls", "-q", "--filter", label]).toString().trim())
+    execFileSync("docker", ["stack", "rm", STACK]);
   await deletePrefix(infra.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(configDir, { recursive: true, force: true });
 }
 
-const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;
+const fmt = (xs: number[]) =>
+  `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`;
 console.log(`\n/scale web 1 → 3 behind the in-stack ingress, preview ${STACK}, ${RUNS} runs each, this machine:`);
 console.log(`  raw: docker service scale --detach=false over SSH → 3/3 running      ${fmt(raw)}`);
 console.log(`  raw: docker service scale --detach, poll service ls until 3/3       ${fmt(rawPolled)}`);

@@ -10,11 +10,20 @@ export interface FinalStatus {
 }
 
 /** Waits for a deployment status in one of `states` among the requests recorded after index `from`. */
-export async function waitForFinalDeploymentStatus(github: GitHubStandIn, from: number, timeoutMs: number, states = ["success", "failure", "error"]): Promise<FinalStatus> {
+export async function waitForFinalDeploymentStatus(
+  github: GitHubStandIn,
+  from: number,
+  timeoutMs: number,
+  states = ["success", "failure", "error"],
+): Promise<FinalStatus> {
   return waitFor(
     `a deployment status ${states.join("|")}`,
     () => {
-      const r = github.requests.slice(from).find((x) => x.method === "POST" && /\/deployments\/\d+\/statuses$/.test(x.path) && states.includes(x.body?.state));
+      const r = github.requests
+        .slice(from)
+        .find(
+          (x) => x.method === "POST" && /\/deployments\/\d+\/statuses$/.test(x.path) && states.includes(x.body?.state),
+        );
       return r?.body as FinalStatus | undefined;
     },
     timeoutMs,
@@ -28,10 +37,17 @@ export function describeRecorded(requests: RecordedRequest[]): string {
     if (r.path.endsWith("/access_tokens")) continue;
     const b = r.body ?? {};
     let what = "";
-    if (/\/check-runs/.test(r.path)) what = `check run "${b.name ?? ""}" ${b.status ?? ""}${b.conclusion ? `/${b.conclusion}` : ""}: ${b.output?.title ?? ""}`;
-    else if (/\/statuses$/.test(r.path) && r.method === "POST") what = `deployment status ${b.state}${b.environment_url ? ` ${b.environment_url}` : ""} — ${b.description}`;
-    else if (/\/deployments$/.test(r.path) && r.method === "POST") what = `deployment ${b.environment} ref=${String(b.ref).slice(0, 7)} transient=${b.transient_environment} production=${b.production_environment}`;
-    else if (/comments/.test(r.path) && r.method !== "GET") what = `comment:\n      ${String(b.body).split("\n").filter((l) => l && !l.startsWith("<!--")).join("\n      ")}`;
+    if (/\/check-runs/.test(r.path))
+      what = `check run "${b.name ?? ""}" ${b.status ?? ""}${b.conclusion ? `/${b.conclusion}` : ""}: ${b.output?.title ?? ""}`;
+    else if (/\/statuses$/.test(r.path) && r.method === "POST")
+      what = `deployment status ${b.state}${b.environment_url ? ` ${b.environment_url}` : ""} — ${b.description}`;
+    else if (/\/deployments$/.test(r.path) && r.method === "POST")
+      what = `deployment ${b.environment} ref=${String(b.ref).slice(0, 7)} transient=${b.transient_environment} production=${b.production_environment}`;
+    else if (/comments/.test(r.path) && r.method !== "GET")
+      what = `comment:\n      ${String(b.body)
+        .split("\n")
+        .filter((l) => l && !l.startsWith("<!--"))
+        .join("\n      ")}`;
     else what = r.method === "GET" ? "(read)" : JSON.stringify(b).slice(0, 120);
     out.push(`  ${r.method.padEnd(5)} ${r.path} → ${r.status}  ${what}`);
   }
@@ -43,9 +59,19 @@ export function describeRecorded(requests: RecordedRequest[]): string {
  * outlasts GitHub's write spacing (≥ 1 s between writes, 3 s for comments, enforced by Octokit's throttling), so it
  * does not end between two writes of one report.
  */
-export async function waitForQuiet(github: GitHubStandIn, from: number, quietMs = 3500, timeoutMs = 60_000): Promise<void> {
-  await waitFor("Berth to finish reporting", () => {
-    const last = github.requests[github.requests.length - 1];
-    return github.requests.length > from && last && Date.now() - last.at >= quietMs ? true : undefined;
-  }, timeoutMs, 100);
+export async function waitForQuiet(
+  github: GitHubStandIn,
+  from: number,
+  quietMs = 3500,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await waitFor(
+    "Berth to finish reporting",
+    () => {
+      const last = github.requests[github.requests.length - 1];
+      return github.requests.length > from && last && Date.now() - last.at >= quietMs ? true : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }

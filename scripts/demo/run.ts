@@ -21,19 +21,42 @@ async function fetchText(url: string): Promise<string> {
 }
 
 function swarmLeftovers(): string {
-  const services = execFileSync("docker", ["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`]).toString().trim();
-  const networks = execFileSync("docker", ["network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`]).toString().trim();
+  const services = execFileSync("docker", [
+    "service",
+    "ls",
+    "-q",
+    "--filter",
+    `label=com.docker.stack.namespace=${STACK}`,
+  ])
+    .toString()
+    .trim();
+  const networks = execFileSync("docker", [
+    "network",
+    "ls",
+    "-q",
+    "--filter",
+    `label=com.docker.stack.namespace=${STACK}`,
+  ])
+    .toString()
+    .trim();
   return [services && `services: ${services}`, networks && `networks: ${networks}`].filter(Boolean).join("; ");
 }
 
 const infraEnv = readInfraEnv();
 const privateKey = testAppKey();
 const github = await startGitHubStandIn({ port: 0, appId: 4242, privateKey });
-const berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv, privateKey, appId: 4242, logLevel: "warn" });
+const berth = await startBerth({
+  githubHost: `127.0.0.1:${github.port}`,
+  infraEnv,
+  privateKey,
+  appId: 4242,
+  logLevel: "warn",
+});
 let failed = false;
 try {
   console.log(`GitHub stand-in: ${github.url}   Berth: ${berth.url}`);
-  const send = (event: string, payload: unknown) => sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
+  const send = (event: string, payload: unknown) =>
+    sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
 
   const headA = sha();
   step(`PR #${PR} opened on acme/shop at ${headA.slice(0, 7)}`);
@@ -69,7 +92,9 @@ try {
   step("demo finished: preview deployed, redeployed, torn down");
 } catch (err) {
   failed = true;
-  console.error(`\ndemo failed: ${(err as Error).message}\n--- Berth output (last 40 lines) ---\n${berth.output().split("\n").slice(-40).join("\n")}`);
+  console.error(
+    `\ndemo failed: ${(err as Error).message}\n--- Berth output (last 40 lines) ---\n${berth.output().split("\n").slice(-40).join("\n")}`,
+  );
 } finally {
   await berth.stop();
   await github.close();

@@ -18,7 +18,9 @@ export interface GitHubStandIn {
   close(): Promise<void>;
 }
 
-export async function startGitHubStandIn(opts: { port?: number; appId?: number; privateKey?: string } = {}): Promise<GitHubStandIn> {
+export async function startGitHubStandIn(
+  opts: { port?: number; appId?: number; privateKey?: string } = {},
+): Promise<GitHubStandIn> {
   let state = emptyState();
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
@@ -36,7 +38,12 @@ export async function startGitHubStandIn(opts: { port?: number; appId?: number; 
     };
     if (url.pathname.startsWith("/_standin/")) {
       if (url.pathname === "/_standin/requests") return send(200, requests);
-      if (url.pathname === "/_standin/state") return send(200, { checkRuns: [...state.checkRuns.values()], deployments: [...state.deployments.values()].map((d) => ({ ...d, statuses: state.statuses.get(d.id) })), comments: [...state.comments.values()] });
+      if (url.pathname === "/_standin/state")
+        return send(200, {
+          checkRuns: [...state.checkRuns.values()],
+          deployments: [...state.deployments.values()].map((d) => ({ ...d, statuses: state.statuses.get(d.id) })),
+          comments: [...state.comments.values()],
+        });
       if (url.pathname === "/_standin/reset") {
         state = emptyState();
         requests.length = 0;
@@ -73,7 +80,14 @@ export async function startGitHubStandIn(opts: { port?: number; appId?: number; 
         result = { status: 401, body: { message: "Requires authentication" } };
         break;
       }
-      result = handler({ state, params: m.groups ?? {}, query, body: body ?? {}, baseUrl: `http://127.0.0.1:${port}`, installationToken: /^token ghs_/i.test(auth) });
+      result = handler({
+        state,
+        params: m.groups ?? {},
+        query,
+        body: body ?? {},
+        baseUrl: `http://127.0.0.1:${port}`,
+        installationToken: /^token ghs_/i.test(auth),
+      });
       break;
     }
     result ??= { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };

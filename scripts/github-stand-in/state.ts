@@ -18,5 +18,12 @@ export interface StandInState {
 }
 
 export function emptyState(): StandInState {
-  return { nextId: 1000, checkRuns: new Map(), deployments: new Map(), statuses: new Map(), comments: new Map(), permissions: new Map() };
+  return {
+    nextId: 1000,
+    checkRuns: new Map(),
+    deployments: new Map(),
+    statuses: new Map(),
+    comments: new Map(),
+    permissions: new Map(),
+  };
 }

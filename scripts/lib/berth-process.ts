@@ -30,7 +30,9 @@ export async function freePort(): Promise<number> {
 
 /** An RSA key for the test app: the stand-in checks the JWT Probot signs with it. */
 export function testAppKey(): string {
-  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
 }
 
 export async function startBerth(opts: {
@@ -93,7 +95,7 @@ export async function startBerth(opts: {
     if (Date.now() > deadline) throw new Error(`Berth worker did not start within 30 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (; entry !== "start-worker.ts"; ) {
+  for (; entry !== "start-worker.ts";) {
     if (child.exitCode !== null) throw new Error(`Berth exited with ${child.exitCode} before listening:\n${out}`);
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });

@@ -8,13 +8,28 @@ import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/r
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { issueCommentPayload } from "../fixtures/webhooks/issue_comment.js";
 import { commandReplyMarker } from "../../app/core/commands/replies.js";
-import { docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import {
+  docker,
+  lastCheck,
+  PORT_BASE,
+  polConfig,
+  sha,
+  stackLabel,
+  startPolicyBot,
+  type PolicyBot,
+} from "../helpers/policies-bot.js";
 
 const REPO = "acme/polapprove";
 const PR = 602;
 const STACK = `polapprove-pr-${PR}`;
 const URL_ = `http://127.0.0.1:${PORT_BASE + PR}`;
-const fork = { repository: REPO, number: PR, fork: true, authorAssociation: "CONTRIBUTOR", sender: { login: "outsider" } } as const;
+const fork = {
+  repository: REPO,
+  number: PR,
+  fork: true,
+  authorAssociation: "CONTRIBUTOR",
+  sender: { login: "outsider" },
+} as const;
 let bot: PolicyBot;
 
 beforeAll(async () => {
@@ -28,30 +43,55 @@ afterAll(async () => {
 });
 
 const prComments = () => [...bot.github.state.comments.values()].filter((c) => c.repository === REPO && c.issue === PR);
-const reactionsOn = (commentId: number) => commandState(bot.github.state).reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
+const reactionsOn = (commentId: number) =>
+  commandState(bot.github.state)
+    .reactions.filter((r) => r.commentId === commentId)
+    .map((r) => r.content);
 
 async function comment(body: string, login: string) {
   const mark = bot.github.requests.length;
-  const payload = issueCommentPayload({ repository: REPO, number: PR, body, user: { login }, authorAssociation: login === "wendy" ? "COLLABORATOR" : "NONE" });
+  const payload = issueCommentPayload({
+    repository: REPO,
+    number: PR,
+    body,
+    user: { login },
+    authorAssociation: login === "wendy" ? "COLLABORATOR" : "NONE",
+  });
   expect((await bot.send("issue_comment", payload)).status).toBe(200);
   const marker = commandReplyMarker(payload.comment.id);
-  const reply = await waitFor(`the reply to ${body} by ${login}`, () => prComments().find((c) => c.body.includes(marker)), 180_000, 100);
+  const reply = await waitFor(
+    `the reply to ${body} by ${login}`,
+    () => prComments().find((c) => c.body.includes(marker)),
+    180_000,
+    100,
+  );
   await waitForQuiet(bot.github, mark);
   return { reply: reply.body as string, commentId: payload.comment.id, sent: bot.since(mark), mark };
 }
 
 async function waitingCheck(mark: number) {
-  return waitFor("a completed 'Waiting for approval' check", () => {
-    const c = lastCheck(bot, mark, REPO);
-    return c?.status === "completed" && c.conclusion === "action_required" ? c : undefined;
-  }, 120_000, 200);
+  return waitFor(
+    "a completed 'Waiting for approval' check",
+    () => {
+      const c = lastCheck(bot, mark, REPO);
+      return c?.status === "completed" && c.conclusion === "action_required" ? c : undefined;
+    },
+    120_000,
+    200,
+  );
 }
 
 describe("fork PR approved by comment", () => {
   const first = sha();
 
   it("fork PR opened → waiting for approval, nothing on the Swarm", async () => {
-    setPullRequest(bot.github.state, REPO, { number: PR, headSha: first, headRepository: "outsider/polapprove", authorAssociation: "CONTRIBUTOR", author: "outsider" });
+    setPullRequest(bot.github.state, REPO, {
+      number: PR,
+      headSha: first,
+      headRepository: "outsider/polapprove",
+      authorAssociation: "CONTRIBUTOR",
+      author: "outsider",
+    });
     const mark = bot.github.requests.length;
     await bot.send("pull_request", loadPayload("pull_request.opened", { ...fork, headSha: first }));
     const check = await waitingCheck(mark);
@@ -80,7 +120,13 @@ describe("fork PR approved by comment", () => {
 
   it("a new push → waiting again; the approved commit keeps serving", async () => {
     const second = sha();
-    setPullRequest(bot.github.state, REPO, { number: PR, headSha: second, headRepository: "outsider/polapprove", authorAssociation: "CONTRIBUTOR", author: "outsider" });
+    setPullRequest(bot.github.state, REPO, {
+      number: PR,
+      headSha: second,
+      headRepository: "outsider/polapprove",
+      authorAssociation: "CONTRIBUTOR",
+      author: "outsider",
+    });
     const mark = bot.github.requests.length;
     await bot.send("pull_request", loadPayload("pull_request.synchronize", { ...fork, headSha: second }));
     const check = await waitingCheck(mark);

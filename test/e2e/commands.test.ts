@@ -30,8 +30,12 @@ const URL_ = `http://127.0.0.1:${21000 + PR}`;
 const sha = () => randomBytes(20).toString("hex");
 const docker = (...args: string[]) => execFileSync("docker", args).toString().trim();
 const stackLabel = `label=com.docker.stack.namespace=${STACK}`;
-const webReplicas = () => docker("service", "inspect", `${STACK}_web`, "--format", "{{.Spec.Mode.Replicated.Replicas}}");
-const webTasksRunning = () => docker("service", "ps", `${STACK}_web`, "--filter", "desired-state=running", "--format", "{{.CurrentState}}").split("\n").filter((l) => l.startsWith("Running")).length;
+const webReplicas = () =>
+  docker("service", "inspect", `${STACK}_web`, "--format", "{{.Spec.Mode.Replicated.Replicas}}");
+const webTasksRunning = () =>
+  docker("service", "ps", `${STACK}_web`, "--filter", "desired-state=running", "--format", "{{.CurrentState}}")
+    .split("\n")
+    .filter((l) => l.startsWith("Running")).length;
 
 let github: GitHubStandIn;
 let berth: BerthProcess;
@@ -39,9 +43,13 @@ let configDir: string;
 const firstHead = sha();
 let head = firstHead;
 
-const send = (event: string, payload: unknown) => sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
+const send = (event: string, payload: unknown) =>
+  sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
 const since = (mark: number) => github.requests.slice(mark).filter((r) => !r.path.endsWith("/access_tokens"));
-const reactionsOn = (commentId: number) => commandState(github.state).reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
+const reactionsOn = (commentId: number) =>
+  commandState(github.state)
+    .reactions.filter((r) => r.commentId === commentId)
+    .map((r) => r.content);
 const prComments = () => [...github.state.comments.values()].filter((c) => c.repository === REPO && c.issue === PR);
 const sticky = () => prComments().find((c) => c.body.includes(`<!-- berth:preview:pr-${PR} -->`));
 
@@ -53,10 +61,21 @@ async function command(body: string, login: string, timeoutMs = 180_000) {
   const res = await send("issue_comment", payload);
   expect(res.status).toBe(200);
   const marker = commandReplyMarker(payload.comment.id);
-  const reply = await waitFor(`Berth's reply to "${body}"`, () => prComments().find((c) => c.body.includes(marker)), timeoutMs, 100);
+  const reply = await waitFor(
+    `Berth's reply to "${body}"`,
+    () => prComments().find((c) => c.body.includes(marker)),
+    timeoutMs,
+    100,
+  );
   const replyMs = Date.now() - started;
   await waitForQuiet(github, mark);
-  return { reply: reply.body as string, replyMs, commentId: payload.comment.id, sent: since(mark), deliveryId: res.deliveryId };
+  return {
+    reply: reply.body as string,
+    replyMs,
+    commentId: payload.comment.id,
+    sent: since(mark),
+    deliveryId: res.deliveryId,
+  };
 }
 
 const serves = async () => (await (await fetch(URL_)).text()).trim();
@@ -65,12 +84,20 @@ const STAGING_URL = `http://127.0.0.1:${21000 - 1}`;
 const PRODUCTION_URL = `http://127.0.0.1:${21000 - 2}`;
 /** The newest deployment of `environment` once its latest status is final. */
 const environmentStatus = (environment: string) =>
-  waitFor(`a final ${environment} deployment status`, () => {
-    const d = [...github.state.deployments.values()].filter((x) => x.repository === REPO && x.environment === environment).at(-1);
-    const status = d ? github.state.statuses.get(d.id)?.[0] : undefined;
-    return status && ["success", "failure", "error"].includes(status.state) ? status : undefined;
-  }, 240_000, 250);
-const deploysIn = (sent: ReturnType<typeof since>) => sent.filter((r) => r.method === "POST" && (r.path.endsWith("/deployments") || r.path.endsWith("/check-runs")));
+  waitFor(
+    `a final ${environment} deployment status`,
+    () => {
+      const d = [...github.state.deployments.values()]
+        .filter((x) => x.repository === REPO && x.environment === environment)
+        .at(-1);
+      const status = d ? github.state.statuses.get(d.id)?.[0] : undefined;
+      return status && ["success", "failure", "error"].includes(status.state) ? status : undefined;
+    },
+    240_000,
+    250,
+  );
+const deploysIn = (sent: ReturnType<typeof since>) =>
+  sent.filter((r) => r.method === "POST" && (r.path.endsWith("/deployments") || r.path.endsWith("/check-runs")));
 
 beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), "berth-cmd-e2e-"));
@@ -80,20 +107,31 @@ beforeAll(async () => {
   github.setPermission(REPO, "wendy", "write");
   github.setPermission(REPO, "rita", "read");
   github.setPermission(REPO, "ada", "admin");
-  berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: configDir } });
+  berth = await startBerth({
+    githubHost: `127.0.0.1:${github.port}`,
+    infraEnv: infraEnv(),
+    privateKey,
+    appId: 4242,
+    extraEnv: { BERTH_CONFIG_DIR: configDir },
+  });
   setPullRequest(github.state, REPO, { number: PR, headSha: head });
   const mark = github.requests.length;
   await send("pull_request", loadPayload("pull_request.opened", { repository: REPO, number: PR, headSha: head }));
-  expect(await waitForFinalDeploymentStatus(github, mark, 180_000)).toMatchObject({ state: "success", environment_url: URL_ });
+  expect(await waitForFinalDeploymentStatus(github, mark, 180_000)).toMatchObject({
+    state: "success",
+    environment_url: URL_,
+  });
   await waitForQuiet(github, mark);
 });
 
 afterAll(async () => {
-  if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
+  if (process.env.BERTH_E2E_VERBOSE)
+    console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
   await berth?.stop();
   await github?.close();
   for (const stack of [STACK, "cmdshop-staging", "cmdshop"]) {
-    if (docker("service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`)) docker("stack", "rm", stack);
+    if (docker("service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`))
+      docker("stack", "rm", stack);
   }
   if (berth) await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(configDir, { recursive: true, force: true });
@@ -135,7 +173,9 @@ describe("slash commands through the real bot process", () => {
     console.log(`[measure] /scale web 3 comment → reply "3/3 healthy": ${replyMs} ms`);
     expect(reply).toContain("`web` runs 3/3 healthy replicas");
     expect(reactionsOn(commentId)).toEqual(["eyes", "rocket"]);
-    const reactionOrder = sent.filter((r) => r.path.endsWith(`/comments/${commentId}/reactions`)).map((r) => r.body.content);
+    const reactionOrder = sent
+      .filter((r) => r.path.endsWith(`/comments/${commentId}/reactions`))
+      .map((r) => r.body.content);
     expect(reactionOrder).toEqual(["eyes", "rocket"]);
     expect(webReplicas()).toBe("3");
     expect(webTasksRunning()).toBe(3);
@@ -150,7 +190,10 @@ describe("slash commands through the real bot process", () => {
     head = sha();
     setPullRequest(github.state, REPO, { number: PR, headSha: head });
     const mark = github.requests.length;
-    await send("pull_request", loadPayload("pull_request.synchronize", { repository: REPO, number: PR, headSha: head }));
+    await send(
+      "pull_request",
+      loadPayload("pull_request.synchronize", { repository: REPO, number: PR, headSha: head }),
+    );
     expect(await waitForFinalDeploymentStatus(github, mark, 180_000)).toMatchObject({ state: "success" });
     await waitForQuiet(github, mark);
     expect(webReplicas()).toBe("3");
@@ -194,7 +237,13 @@ describe("slash commands through the real bot process", () => {
   });
 
   it("/approve on a fork's PR records the approval of the head commit and deploys it", async () => {
-    setPullRequest(github.state, REPO, { number: PR, headSha: head, headRepository: "mallory/cmdshop", authorAssociation: "CONTRIBUTOR", author: "mallory" });
+    setPullRequest(github.state, REPO, {
+      number: PR,
+      headSha: head,
+      headRepository: "mallory/cmdshop",
+      authorAssociation: "CONTRIBUTOR",
+      author: "mallory",
+    });
     const viewer = await command("/approve", "rita");
     expect(viewer.reply).toContain("approve needs the developer role");
     const { reply, commentId } = await command("/approve", "wendy");
@@ -209,12 +258,25 @@ describe("slash commands through the real bot process", () => {
   });
 
   it("/deploy staging deploys the PR head to staging; /deploy production needs an admin and promotes that commit; /rollback production of an unknown SHA is refused", async () => {
-    const queue = new Queue(QUEUE_NAME, { connection: { url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, prefix: berth.queuePrefix });
+    const queue = new Queue(QUEUE_NAME, {
+      connection: { url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" },
+      prefix: berth.queuePrefix,
+    });
     try {
       const staging = await command("/deploy staging", "wendy");
       expect(staging.reply).toMatch(/deploy of `[0-9a-f]{7}` to staging queued/);
       const job = await queue.getJob(jobIdFor(`${staging.deliveryId}:0`));
-      expect(job!.data).toMatchObject({ kind: "deploy-environment", repository: REPO, environment: "staging", sha: head, ref: "", trigger: "command", pr: PR, sender: "wendy", installationId: 4242 });
+      expect(job!.data).toMatchObject({
+        kind: "deploy-environment",
+        repository: REPO,
+        environment: "staging",
+        sha: head,
+        ref: "",
+        trigger: "command",
+        pr: PR,
+        sender: "wendy",
+        installationId: 4242,
+      });
       expect(await environmentStatus("staging")).toMatchObject({ state: "success", environment_url: STAGING_URL });
       expect(await serving(STAGING_URL)).toBe(`berth-test-web sha=${head}`);
 
@@ -224,8 +286,16 @@ describe("slash commands through the real bot process", () => {
 
       const prod = await command("/deploy production", "ada");
       expect(prod.reply).toContain("promotion of staging to production queued");
-      expect((await queue.getJob(jobIdFor(`${prod.deliveryId}:0`)))!.data).toMatchObject({ kind: "deploy-environment", environment: "production", sha: "", trigger: "command" });
-      expect(await environmentStatus("production")).toMatchObject({ state: "success", environment_url: PRODUCTION_URL });
+      expect((await queue.getJob(jobIdFor(`${prod.deliveryId}:0`)))!.data).toMatchObject({
+        kind: "deploy-environment",
+        environment: "production",
+        sha: "",
+        trigger: "command",
+      });
+      expect(await environmentStatus("production")).toMatchObject({
+        state: "success",
+        environment_url: PRODUCTION_URL,
+      });
       expect(await serving(PRODUCTION_URL)).toBe(`berth-test-web sha=${head}`);
 
       const rollback = await command("/rollback production abc1234", "ada");
@@ -253,7 +323,12 @@ describe("slash commands through the real bot process", () => {
       expect(since(mark)).toEqual([]);
       await lock.release(envKey, token!);
       const marker = commandReplyMarker(payload.comment.id);
-      const reply = await waitFor("the /status reply", () => prComments().find((c) => c.body.includes(marker)), 60_000, 100);
+      const reply = await waitFor(
+        "the /status reply",
+        () => prComments().find((c) => c.body.includes(marker)),
+        60_000,
+        100,
+      );
       expect(reply.body).toMatch(/\| web \| 3\/3 \|/);
       await waitForQuiet(github, mark);
     } finally {
@@ -267,7 +342,12 @@ describe("slash commands through the real bot process", () => {
     const payload = issueCommentPayload({ repository: REPO, number: 502, body: "/redeploy", user: { login: "wendy" } });
     expect((await send("issue_comment", payload)).status).toBe(200);
     const marker = commandReplyMarker(payload.comment.id);
-    const reply = await waitFor("the failure reply", () => [...github.state.comments.values()].find((c) => c.issue === 502 && c.body.includes(marker)), 60_000, 100);
+    const reply = await waitFor(
+      "the failure reply",
+      () => [...github.state.comments.values()].find((c) => c.issue === 502 && c.body.includes(marker)),
+      60_000,
+      100,
+    );
     expect(reply.body).toContain("could not run: get pull request: GitHub answered 404");
     expect(reactionsOn(payload.comment.id)).toEqual(["confused"]);
     expect(deploysIn(since(mark))).toEqual([]);
@@ -278,9 +358,26 @@ describe("slash commands through the real bot process", () => {
     const mark = github.requests.length;
     for (const payload of [
       issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "ada" }, action: "edited" }),
-      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "ada" }, action: "deleted" }),
-      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "helper[bot]", type: "Bot" } }),
-      issueCommentPayload({ repository: REPO, number: PR, body: "/destroy", user: { login: "ada" }, onPullRequest: false }),
+      issueCommentPayload({
+        repository: REPO,
+        number: PR,
+        body: "/destroy",
+        user: { login: "ada" },
+        action: "deleted",
+      }),
+      issueCommentPayload({
+        repository: REPO,
+        number: PR,
+        body: "/destroy",
+        user: { login: "helper[bot]", type: "Bot" },
+      }),
+      issueCommentPayload({
+        repository: REPO,
+        number: PR,
+        body: "/destroy",
+        user: { login: "ada" },
+        onPullRequest: false,
+      }),
     ]) {
       expect((await send("issue_comment", payload)).status).toBe(200);
     }

@@ -25,7 +25,8 @@ const stackLabel = (stack: string) => `label=com.docker.stack.namespace=${stack}
 const body = async (url: string) => (await (await fetch(url, { signal: AbortSignal.timeout(3000) })).text()).trim();
 const built: string[] = [];
 /** Serves greeting.txt beside what berth-test-web serves. */
-const GOOD_DOCKERFILE = 'FROM berth-test-web:1\nCOPY greeting.txt /greeting.txt\nCMD ["/bin/sh", "-c", "mkdir -p /www && cp /greeting.txt /www/greeting.txt && exec /entry.sh"]\n';
+const GOOD_DOCKERFILE =
+  'FROM berth-test-web:1\nCOPY greeting.txt /greeting.txt\nCMD ["/bin/sh", "-c", "mkdir -p /www && cp /greeting.txt /www/greeting.txt && exec /entry.sh"]\n';
 const REGISTRY = "127.0.0.1:5055";
 const pushedDigests: string[] = [];
 
@@ -34,8 +35,18 @@ let berth: BerthProcess;
 let dir: string;
 let source: string;
 
-const send = (event: string, payload: unknown) => sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
-const git = (...args: string[]) => execFileSync("git", ["-C", source, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: "Octo", GIT_AUTHOR_EMAIL: "o@example.com", GIT_COMMITTER_NAME: "Octo", GIT_COMMITTER_EMAIL: "o@example.com" } });
+const send = (event: string, payload: unknown) =>
+  sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
+const git = (...args: string[]) =>
+  execFileSync("git", ["-C", source, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "Octo",
+      GIT_AUTHOR_EMAIL: "o@example.com",
+      GIT_COMMITTER_NAME: "Octo",
+      GIT_COMMITTER_EMAIL: "o@example.com",
+    },
+  });
 
 /** Commits the files and publishes the commit's tarball the way GitHub's codeload builds it (git archive, one prefix dir). */
 function commit(files: Record<string, string>): string {
@@ -73,17 +84,26 @@ beforeAll(async () => {
   writeFileSync(join(dir, "opsbuild.yml"), config(""));
   const privateKey = testAppKey();
   github = await startGitHubStandIn({ appId: 4242, privateKey });
-  berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: dir } });
+  berth = await startBerth({
+    githubHost: `127.0.0.1:${github.port}`,
+    infraEnv: infraEnv(),
+    privateKey,
+    appId: 4242,
+    extraEnv: { BERTH_CONFIG_DIR: dir },
+  });
 });
 
 afterAll(async () => {
-  if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
+  if (process.env.BERTH_E2E_VERBOSE)
+    console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
   await berth?.stop();
   await github?.close();
-  for (const stack of ["opsbuild-staging", "opsbuild"]) if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
+  for (const stack of ["opsbuild-staging", "opsbuild"])
+    if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
   await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   // What the registry test pushed: deleted by digest through the registry API (deletes are enabled in up.sh's config).
-  for (const digest of pushedDigests) await fetch(`http://${REGISTRY}/v2/opsbuild/manifests/${digest}`, { method: "DELETE" }).catch(() => undefined);
+  for (const digest of pushedDigests)
+    await fetch(`http://${REGISTRY}/v2/opsbuild/manifests/${digest}`, { method: "DELETE" }).catch(() => undefined);
   for (const tag of built) {
     try {
       execFileSync("docker", ["rmi", tag], { stdio: "ignore" });
@@ -110,8 +130,12 @@ describe("build from source", () => {
     await waitForQuiet(github, mark);
     expect(final).toMatchObject({ state: "success", environment_url: STAGING_URL });
     const sent = github.requests.slice(mark).filter((r) => !r.path.endsWith("/access_tokens"));
-    expect(sent.filter((r) => r.path.includes("/tarball/")).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`GET /repos/${REPO}/tarball/${sha} 200`]);
-    expect(docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild-staging_web")).toBe(`opsbuild:${sha}`);
+    expect(sent.filter((r) => r.path.includes("/tarball/")).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `GET /repos/${REPO}/tarball/${sha} 200`,
+    ]);
+    expect(
+      docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild-staging_web"),
+    ).toBe(`opsbuild:${sha}`);
     expect(await body(`${STAGING_URL}/greeting.txt`)).toBe(greeting);
     expect(await body(STAGING_URL)).toBe(`berth-test-web sha=${sha}`);
   });
@@ -124,7 +148,9 @@ describe("build from source", () => {
     expect(final).toMatchObject({ state: "success", environment_url: PRODUCTION_URL });
     expect(github.requests.slice(mark).some((r) => r.path.includes("/tarball/"))).toBe(false);
     const id = docker("image", "inspect", "--format", "{{.Id}}", `opsbuild:${sha}`);
-    expect(docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild_web")).toBe(id);
+    expect(docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild_web")).toBe(
+      id,
+    );
     expect(await body(`${PRODUCTION_URL}/greeting.txt`)).toBe(greeting);
   });
 
@@ -135,7 +161,10 @@ describe("build from source", () => {
     const final = await waitForFinalDeploymentStatus(github, mark, 120_000);
     await waitForQuiet(github, mark);
     expect(final.state).toBe("failure");
-    const check = github.requests.slice(mark).filter((r) => r.method === "PATCH" && r.body?.status === "completed").at(-1)!.body;
+    const check = github.requests
+      .slice(mark)
+      .filter((r) => r.method === "PATCH" && r.body?.status === "completed")
+      .at(-1)!.body;
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain(`building opsbuild:${broken.slice(0, 7)} from source failed`);
     expect(check.output.summary).toMatch(/missing\.txt/);
@@ -152,9 +181,16 @@ describe("build from source", () => {
     expect(final).toMatchObject({ state: "success", environment_url: STAGING_URL });
     const tags = (await (await fetch(`http://${REGISTRY}/v2/opsbuild/tags/list`)).json()) as { tags: string[] };
     expect(tags.tags).toContain(next);
-    const digest = (await fetch(`http://${REGISTRY}/v2/opsbuild/manifests/${next}`, { method: "HEAD", headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" } })).headers.get("docker-content-digest")!;
+    const digest = (
+      await fetch(`http://${REGISTRY}/v2/opsbuild/manifests/${next}`, {
+        method: "HEAD",
+        headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+      })
+    ).headers.get("docker-content-digest")!;
     pushedDigests.push(digest);
-    expect(docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild-staging_web")).toBe(`${REGISTRY}/opsbuild@${digest}`);
+    expect(
+      docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "opsbuild-staging_web"),
+    ).toBe(`${REGISTRY}/opsbuild@${digest}`);
     expect(await body(`${STAGING_URL}/greeting.txt`)).toBe(`${greeting} via registry`);
   });
 });

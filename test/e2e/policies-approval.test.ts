@@ -7,12 +7,28 @@ import { waitFor } from "../../scripts/lib/wait-for.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { createRedis } from "../../app/adapters/redis/connection.js";
-import { commentContaining, docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import {
+  commentContaining,
+  docker,
+  lastCheck,
+  PORT_BASE,
+  polConfig,
+  sha,
+  stackLabel,
+  startPolicyBot,
+  type PolicyBot,
+} from "../helpers/policies-bot.js";
 
 const REPO = "acme/polgate";
 const PR = 601;
 const STACK = `polgate-pr-${PR}`;
-const fork = { repository: REPO, number: PR, fork: true, authorAssociation: "CONTRIBUTOR", sender: { login: "outsider" } } as const;
+const fork = {
+  repository: REPO,
+  number: PR,
+  fork: true,
+  authorAssociation: "CONTRIBUTOR",
+  sender: { login: "outsider" },
+} as const;
 let bot: PolicyBot;
 const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 
@@ -26,10 +42,15 @@ afterAll(async () => {
 });
 
 async function waitForCheck(mark: number, conclusion: string) {
-  return waitFor(`a completed check run (${conclusion})`, () => {
-    const c = lastCheck(bot, mark, REPO);
-    return c?.status === "completed" && c.conclusion === conclusion ? c : undefined;
-  }, 120_000, 200);
+  return waitFor(
+    `a completed check run (${conclusion})`,
+    () => {
+      const c = lastCheck(bot, mark, REPO);
+      return c?.status === "completed" && c.conclusion === conclusion ? c : undefined;
+    },
+    120_000,
+    200,
+  );
 }
 
 describe("fork PR approval gate through the real bot process", () => {
@@ -46,7 +67,9 @@ describe("fork PR approval gate through the real bot process", () => {
     expect(check.output.summary).toContain("`/approve` (or `/berth approve`)");
     expect(check.output.summary).toContain(`approves commit ${first.slice(0, 7)}`);
     const sent = bot.since(mark);
-    expect(sent.filter((r) => r.method === "POST" && r.path === `/repos/${REPO}/check-runs`).map((r) => r.body.head_sha)).toEqual([first]);
+    expect(
+      sent.filter((r) => r.method === "POST" && r.path === `/repos/${REPO}/check-runs`).map((r) => r.body.head_sha),
+    ).toEqual([first]);
     expect(sent.some((r) => r.path.includes("/deployments"))).toBe(false);
     await commentContaining(bot, REPO, PR, "Waiting for approval");
     expect(docker("service", "ls", "-q", "--filter", stackLabel(STACK))).toBe("");
@@ -73,7 +96,9 @@ describe("fork PR approval gate through the real bot process", () => {
     await waitForQuiet(bot.github, mark);
     expect(check.output.summary).toContain(`approves commit ${second.slice(0, 7)}`);
     expect(bot.since(mark).some((r) => r.method === "POST" && r.path.endsWith("/deployments"))).toBe(false);
-    expect((await (await fetch(`http://127.0.0.1:${PORT_BASE + PR}`)).text()).trim()).toBe(`berth-test-web sha=${first}`);
+    expect((await (await fetch(`http://127.0.0.1:${PORT_BASE + PR}`)).text()).trim()).toBe(
+      `berth-test-web sha=${first}`,
+    );
     const labels = docker("service", "inspect", `${STACK}_web`, "--format", "{{json .Spec.Labels}}");
     expect(JSON.parse(labels)["berth.sha"]).toBe(first);
   });
@@ -81,10 +106,20 @@ describe("fork PR approval gate through the real bot process", () => {
   it("a member's PR is trusted: deploys without approval", async () => {
     const head = sha();
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.synchronize", { repository: REPO, number: PR, authorAssociation: "MEMBER", headSha: head }));
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.synchronize", {
+        repository: REPO,
+        number: PR,
+        authorAssociation: "MEMBER",
+        headSha: head,
+      }),
+    );
     expect(await waitForFinalDeploymentStatus(bot.github, mark, 180_000)).toMatchObject({ state: "success" });
     await waitForQuiet(bot.github, mark);
-    expect((await (await fetch(`http://127.0.0.1:${PORT_BASE + PR}`)).text()).trim()).toBe(`berth-test-web sha=${head}`);
+    expect((await (await fetch(`http://127.0.0.1:${PORT_BASE + PR}`)).text()).trim()).toBe(
+      `berth-test-web sha=${head}`,
+    );
   });
 
   it("closed → torn down and the PR's approvals are forgotten", async () => {

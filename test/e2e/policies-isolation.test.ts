@@ -8,7 +8,17 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
-import { commentContaining, docker, lastCheck, PORT_BASE, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import {
+  commentContaining,
+  docker,
+  lastCheck,
+  PORT_BASE,
+  polConfig,
+  sha,
+  stackLabel,
+  startPolicyBot,
+  type PolicyBot,
+} from "../helpers/policies-bot.js";
 
 const REPO = "acme/polnet";
 const [A, B, LEAK] = [611, 612, 613];
@@ -30,7 +40,10 @@ beforeAll(async () => {
       polnet: polConfig("polnet", { ...withSecret, template: "pol-volume.yml" }),
       // A careless config: the secret's variable also lands in the image reference, so Swarm's own error message
       // ("No such image: …:<value>") would carry the value into the check run and the logs.
-      polnet2: polConfig("polnet", withSecret).replace("repository: acme/polnet", "repository: acme/polleak").replace("app: polnet", "app: polleak").replace("${BERTH_TEST_IMAGE}", "berth-test-nope:${POL_API_TOKEN}"),
+      polnet2: polConfig("polnet", withSecret)
+        .replace("repository: acme/polnet", "repository: acme/polleak")
+        .replace("app: polnet", "app: polleak")
+        .replace("${BERTH_TEST_IMAGE}", "berth-test-nope:${POL_API_TOKEN}"),
     },
     { POL_API_TOKEN: SECRET },
     { "pol-volume.yml": VOLUME_TEMPLATE },
@@ -41,7 +54,8 @@ afterAll(async () => {
   await bot?.stop([stack(A), stack(B), `polleak-pr-${LEAK}`]);
 });
 
-const containerOf = (pr: number) => docker("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${stack(pr)}_web`).split("\n")[0]!;
+const containerOf = (pr: number) =>
+  docker("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${stack(pr)}_web`).split("\n")[0]!;
 /** Runs busybox in the container; returns exit status and output, never throws. */
 function inContainer(container: string, ...args: string[]): { ok: boolean; out: string } {
   try {
@@ -56,19 +70,36 @@ describe("per-environment isolation and secrets on the real Swarm", () => {
   it("two previews deploy, each with its own network, volume and content-hashed secret, labelled with repository and environment", async () => {
     for (const pr of [A, B]) {
       const mark = bot.github.requests.length;
-      await bot.send("pull_request", loadPayload("pull_request.opened", { repository: REPO, number: pr, headSha: heads[pr] }));
+      await bot.send(
+        "pull_request",
+        loadPayload("pull_request.opened", { repository: REPO, number: pr, headSha: heads[pr] }),
+      );
       expect(await waitForFinalDeploymentStatus(bot.github, mark, 180_000)).toMatchObject({ state: "success" });
       await waitForQuiet(bot.github, mark);
     }
     for (const pr of [A, B]) {
       const net = JSON.parse(docker("network", "inspect", `${stack(pr)}_berth`, "--format", "{{json .}}"));
-      expect(net).toMatchObject({ Driver: "overlay", Attachable: false, Labels: { "berth.repository": REPO, "berth.environment": `pr-${pr}` } });
+      expect(net).toMatchObject({
+        Driver: "overlay",
+        Attachable: false,
+        Labels: { "berth.repository": REPO, "berth.environment": `pr-${pr}` },
+      });
       const volume = JSON.parse(docker("volume", "inspect", `${stack(pr)}_data`, "--format", "{{json .Labels}}"));
       expect(volume).toMatchObject({ "berth.repository": REPO, "berth.environment": `pr-${pr}` });
-      const secrets = docker("secret", "ls", "--filter", `label=berth.stack=${stack(pr)}`, "--format", "{{.Name}}").split("\n");
+      const secrets = docker(
+        "secret",
+        "ls",
+        "--filter",
+        `label=berth.stack=${stack(pr)}`,
+        "--format",
+        "{{.Name}}",
+      ).split("\n");
       expect(secrets).toHaveLength(1);
       expect(secrets[0]).toMatch(new RegExp(`^${stack(pr)}_api_token_[0-9a-f]{10}$`));
-      expect(JSON.parse(docker("secret", "inspect", secrets[0]!, "--format", "{{json .Spec.Labels}}"))).toMatchObject({ "berth.repository": REPO, "berth.environment": `pr-${pr}` });
+      expect(JSON.parse(docker("secret", "inspect", secrets[0]!, "--format", "{{json .Spec.Labels}}"))).toMatchObject({
+        "berth.repository": REPO,
+        "berth.environment": `pr-${pr}`,
+      });
     }
   });
 
@@ -84,11 +115,15 @@ describe("per-environment isolation and secrets on the real Swarm", () => {
     const ownFull = inContainer(a, "timeout", "3", "wget", "-q", "-O", "-", `http://${stack(A)}_web:8080/`);
     expect(ownFull.ok).toBe(true);
     // Control: the same kind of name works inside pr-612, so the failure below is isolation, not a bad name.
-    expect(inContainer(b, "timeout", "3", "wget", "-q", "-O", "-", `http://${stack(B)}_web:8080/`)).toEqual({ ok: true, out: `berth-test-web sha=${heads[B]}` });
+    expect(inContainer(b, "timeout", "3", "wget", "-q", "-O", "-", `http://${stack(B)}_web:8080/`)).toEqual({
+      ok: true,
+      out: `berth-test-web sha=${heads[B]}`,
+    });
     const other = inContainer(a, "timeout", "3", "wget", "-q", "-O", "-", `http://${stack(B)}_web:8080/`);
     expect(other.ok).toBe(false);
     expect(other.out).toMatch(/bad address/);
-    const ipB = JSON.parse(docker("inspect", b, "--format", "{{json .NetworkSettings.Networks}}"))[`${stack(B)}_berth`].IPAddress as string;
+    const ipB = JSON.parse(docker("inspect", b, "--format", "{{json .NetworkSettings.Networks}}"))[`${stack(B)}_berth`]
+      .IPAddress as string;
     expect(ipB).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const route = inContainer(a, "ip", "route", "get", ipB);
     expect(route.ok).toBe(true);
@@ -99,7 +134,10 @@ describe("per-environment isolation and secrets on the real Swarm", () => {
 
   it("a failure whose Swarm message carries the secret value is reported with the value redacted", async () => {
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.opened", { repository: "acme/polleak", number: LEAK, headSha: sha() }));
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/polleak", number: LEAK, headSha: sha() }),
+    );
     expect(await waitForFinalDeploymentStatus(bot.github, mark, 180_000)).toMatchObject({ state: "failure" });
     await waitForQuiet(bot.github, mark);
     const check = lastCheck(bot, mark, "acme/polleak");
@@ -111,14 +149,19 @@ describe("per-environment isolation and secrets on the real Swarm", () => {
 
   it("closing pr-611 removes exactly its stack, network, volume and secret; pr-612 keeps serving with all of its own", async () => {
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.closed", { repository: REPO, number: A, headSha: heads[A] }));
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.closed", { repository: REPO, number: A, headSha: heads[A] }),
+    );
     await waitForFinalDeploymentStatus(bot.github, mark, 180_000, ["inactive"]);
     await waitForQuiet(bot.github, mark);
     expect(docker("service", "ls", "-q", "--filter", stackLabel(stack(A)))).toBe("");
     expect(docker("network", "ls", "-q", "--filter", stackLabel(stack(A)))).toBe("");
     expect(docker("volume", "ls", "-q", "--filter", stackLabel(stack(A)))).toBe("");
     expect(docker("secret", "ls", "-q", "--filter", `label=berth.stack=${stack(A)}`)).toBe("");
-    expect((await (await fetch(`http://127.0.0.1:${PORT_BASE + B}/`)).text()).trim()).toBe(`berth-test-web sha=${heads[B]}`);
+    expect((await (await fetch(`http://127.0.0.1:${PORT_BASE + B}/`)).text()).trim()).toBe(
+      `berth-test-web sha=${heads[B]}`,
+    );
     expect(docker("network", "ls", "-q", "--filter", stackLabel(stack(B)))).not.toBe("");
     expect(docker("volume", "ls", "-q", "--filter", stackLabel(stack(B)))).not.toBe("");
     expect(docker("secret", "ls", "-q", "--filter", `label=berth.stack=${stack(B)}`)).not.toBe("");

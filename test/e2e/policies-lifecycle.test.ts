@@ -10,11 +10,31 @@ import { join } from "node:path";
 import { waitFor } from "../../scripts/lib/wait-for.js";
 import { waitForFinalDeploymentStatus, waitForQuiet } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
-import { commentContaining, docker, lastCheck, polConfig, sha, stackLabel, startPolicyBot, type PolicyBot } from "../helpers/policies-bot.js";
+import {
+  commentContaining,
+  docker,
+  lastCheck,
+  polConfig,
+  sha,
+  stackLabel,
+  startPolicyBot,
+  type PolicyBot,
+} from "../helpers/policies-bot.js";
 
 let bot: PolicyBot;
 const TTL_SECONDS = 15;
-const STACKS = ["polttl-pr-651", "polcap-pr-631", "polcap-pr-632", "polcap-pr-633", "polevict-pr-641", "polevict-pr-642", "polquota-pr-671", "polrot-pr-661", "polrepo-pr-681", "polrepo-pr-682"];
+const STACKS = [
+  "polttl-pr-651",
+  "polcap-pr-631",
+  "polcap-pr-632",
+  "polcap-pr-633",
+  "polevict-pr-641",
+  "polevict-pr-642",
+  "polquota-pr-671",
+  "polrot-pr-661",
+  "polrepo-pr-681",
+  "polrepo-pr-682",
+];
 const rotDir = mkdtempSync(join(tmpdir(), "berth-pol-secret-"));
 const SECRET_FILE = join(rotDir, "api-token");
 
@@ -25,9 +45,15 @@ beforeAll(async () => {
       polcap: polConfig("polcap", { preview: ["maxLive: 2"] }),
       polevict: polConfig("polevict", { preview: ["maxLive: 1", "onCap: evict-lru"] }),
       polrepo: polConfig("polrepo", { top: ["quotas:", "  repository: { cpus: 0.75 }"] }),
-      polquota: polConfig("polquota", { top: ["quotas:", "  preview: { cpus: 1 }"], web: ["resources:", "  limits: { cpus: 4 }"] }),
+      polquota: polConfig("polquota", {
+        top: ["quotas:", "  preview: { cpus: 1 }"],
+        web: ["resources:", "  limits: { cpus: 4 }"],
+      }),
       // The secret file sits in a directory the test creates below; its path comes from the bot's environment.
-      polrot: polConfig("polrot", { top: ["secrets:", "  api_token: { file: \"${POL_ROT_FILE}\" }"], web: ["secrets: [api_token]"] }),
+      polrot: polConfig("polrot", {
+        top: ["secrets:", '  api_token: { file: "${POL_ROT_FILE}" }'],
+        web: ["secrets: [api_token]"],
+      }),
     },
     { BERTH_SWEEP_INTERVAL_SECONDS: "2", POL_ROT_FILE: SECRET_FILE },
   );
@@ -40,7 +66,10 @@ afterAll(async () => {
 
 async function deploy(repo: string, pr: number, head = sha(), action: "opened" | "synchronize" = "opened") {
   const mark = bot.github.requests.length;
-  await bot.send("pull_request", loadPayload(`pull_request.${action}`, { repository: repo, number: pr, headSha: head }));
+  await bot.send(
+    "pull_request",
+    loadPayload(`pull_request.${action}`, { repository: repo, number: pr, headSha: head }),
+  );
   const final = await waitForFinalDeploymentStatus(bot.github, mark, 180_000);
   await waitForQuiet(bot.github, mark);
   return { mark, final };
@@ -56,7 +85,12 @@ describe("TTL, caps and quotas through the real bot process", () => {
     expect(inactive.description).toBe("Preview removed: expired");
     await waitForQuiet(bot.github, mark);
     expect(live("polttl-pr-651")).toBe(false);
-    const comment = await commentContaining(bot, "acme/polttl", 651, `**Preview expired** (idle for more than ${TTL_SECONDS} s)`);
+    const comment = await commentContaining(
+      bot,
+      "acme/polttl",
+      651,
+      `**Preview expired** (idle for more than ${TTL_SECONDS} s)`,
+    );
     expect(comment).toContain("Comment `/redeploy` to bring it back.");
     expect(bot.berth.output()).toMatch(/idle previews expired; teardown queued/);
   });
@@ -65,14 +99,27 @@ describe("TTL, caps and quotas through the real bot process", () => {
     expect((await deploy("acme/polcap", 631)).final.state).toBe("success");
     expect((await deploy("acme/polcap", 632)).final.state).toBe("success");
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.opened", { repository: "acme/polcap", number: 633, headSha: sha() }));
-    const check = await waitFor("the refusing check", () => {
-      const c = lastCheck(bot, mark, "acme/polcap");
-      return c?.status === "completed" ? c : undefined;
-    }, 60_000, 200);
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/polcap", number: 633, headSha: sha() }),
+    );
+    const check = await waitFor(
+      "the refusing check",
+      () => {
+        const c = lastCheck(bot, mark, "acme/polcap");
+        return c?.status === "completed" ? c : undefined;
+      },
+      60_000,
+      200,
+    );
     await waitForQuiet(bot.github, mark);
-    expect(check).toMatchObject({ conclusion: "failure", output: { title: "Not deployed: preview cap reached (2 of 2 live)" } });
-    expect(check.output.summary).toContain("acme/polcap allows 2 live previews (preview.maxLive) and pr-631, pr-632 are running");
+    expect(check).toMatchObject({
+      conclusion: "failure",
+      output: { title: "Not deployed: preview cap reached (2 of 2 live)" },
+    });
+    expect(check.output.summary).toContain(
+      "acme/polcap allows 2 live previews (preview.maxLive) and pr-631, pr-632 are running",
+    );
     expect(bot.since(mark).some((r) => r.path.includes("/deployments"))).toBe(false);
     expect(live("polcap-pr-633")).toBe(false);
     await commentContaining(bot, "acme/polcap", 633, "⛔ **Not deployed**: preview cap reached (2 of 2 live).");
@@ -85,21 +132,34 @@ describe("TTL, caps and quotas through the real bot process", () => {
     await waitFor("pr-641 evicted", () => (live("polevict-pr-641") ? undefined : true), 120_000, 500);
     await waitForQuiet(bot.github, mark);
     await commentContaining(bot, "acme/polevict", 641, "**Preview evicted**");
-    const statuses = bot.since(mark).filter((r) => r.method === "POST" && /statuses$/.test(r.path)).map((r) => r.body.description);
+    const statuses = bot
+      .since(mark)
+      .filter((r) => r.method === "POST" && /statuses$/.test(r.path))
+      .map((r) => r.body.description);
     expect(statuses).toContain("Preview removed: evicted");
     expect(live("polevict-pr-642")).toBe(true);
   });
 
   it("a config asking 4 CPUs where the preview quota is 1 is refused with the numbers; nothing deployed", async () => {
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.opened", { repository: "acme/polquota", number: 671, headSha: sha() }));
-    const check = await waitFor("the quota check", () => {
-      const c = lastCheck(bot, mark, "acme/polquota");
-      return c?.status === "completed" ? c : undefined;
-    }, 60_000, 200);
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/polquota", number: 671, headSha: sha() }),
+    );
+    const check = await waitFor(
+      "the quota check",
+      () => {
+        const c = lastCheck(bot, mark, "acme/polquota");
+        return c?.status === "completed" ? c : undefined;
+      },
+      60_000,
+      200,
+    );
     await waitForQuiet(bot.github, mark);
     expect(check.conclusion).toBe("failure");
-    expect(check.output.summary).toContain("web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU");
+    expect(check.output.summary).toContain(
+      "web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU",
+    );
     expect(bot.since(mark).some((r) => r.path.includes("/deployments"))).toBe(false);
     expect(live("polquota-pr-671")).toBe(false);
   });
@@ -107,11 +167,19 @@ describe("TTL, caps and quotas through the real bot process", () => {
   it("the repository quota counts what its other live previews use on the Swarm", async () => {
     expect((await deploy("acme/polrepo", 681)).final.state).toBe("success");
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.opened", { repository: "acme/polrepo", number: 682, headSha: sha() }));
-    const check = await waitFor("the repository quota check", () => {
-      const c = lastCheck(bot, mark, "acme/polrepo");
-      return c?.status === "completed" ? c : undefined;
-    }, 60_000, 200);
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/polrepo", number: 682, headSha: sha() }),
+    );
+    const check = await waitFor(
+      "the repository quota check",
+      () => {
+        const c = lastCheck(bot, mark, "acme/polrepo");
+        return c?.status === "completed" ? c : undefined;
+      },
+      60_000,
+      200,
+    );
     await waitForQuiet(bot.github, mark);
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain(
@@ -124,17 +192,36 @@ describe("TTL, caps and quotas through the real bot process", () => {
   it("a secret file that cannot be read refuses the deploy with what to fix; a changed value gets a new secret and the old one goes", async () => {
     // The file does not exist yet: a clear failure, nothing deployed.
     const mark = bot.github.requests.length;
-    await bot.send("pull_request", loadPayload("pull_request.opened", { repository: "acme/polrot", number: 661, headSha: sha() }));
-    const check = await waitFor("the secret check", () => {
-      const c = lastCheck(bot, mark, "acme/polrot");
-      return c?.status === "completed" ? c : undefined;
-    }, 60_000, 200);
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/polrot", number: 661, headSha: sha() }),
+    );
+    const check = await waitFor(
+      "the secret check",
+      () => {
+        const c = lastCheck(bot, mark, "acme/polrot");
+        return c?.status === "completed" ? c : undefined;
+      },
+      60_000,
+      200,
+    );
     await waitForQuiet(bot.github, mark);
-    expect(check.output.summary).toContain(`cannot read ${SECRET_FILE} on the bot's machine (ENOENT); create it or fix the path`);
+    expect(check.output.summary).toContain(
+      `cannot read ${SECRET_FILE} on the bot's machine (ENOENT); create it or fix the path`,
+    );
     expect(live("polrot-pr-661")).toBe(false);
 
-    const secrets = () => docker("secret", "ls", "--filter", "label=berth.stack=polrot-pr-661", "--format", "{{.Name}}").split("\n").filter(Boolean);
-    const mounted = () => docker("exec", docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=polrot-pr-661_web").split("\n")[0]!, "cat", "/run/secrets/api_token");
+    const secrets = () =>
+      docker("secret", "ls", "--filter", "label=berth.stack=polrot-pr-661", "--format", "{{.Name}}")
+        .split("\n")
+        .filter(Boolean);
+    const mounted = () =>
+      docker(
+        "exec",
+        docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=polrot-pr-661_web").split("\n")[0]!,
+        "cat",
+        "/run/secrets/api_token",
+      );
     const one = `first-${randomBytes(8).toString("hex")}`;
     writeFileSync(SECRET_FILE, one);
     expect((await deploy("acme/polrot", 661, sha(), "synchronize")).final.state).toBe("success");

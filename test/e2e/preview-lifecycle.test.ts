@@ -28,7 +28,11 @@ let github: GitHubStandIn;
 let berth: BerthProcess;
 let configDir: string;
 
-function send(event: string, payload: unknown, extra: { deliveryId?: string; secret?: string | null; signature?: string } = {}) {
+function send(
+  event: string,
+  payload: unknown,
+  extra: { deliveryId?: string; secret?: string | null; signature?: string } = {},
+) {
   return sendWebhook({
     url: berth.webhookUrl,
     event,
@@ -45,9 +49,33 @@ beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
   copyFileSync("deploy-configs/shop.yml", join(configDir, "shop.yml"));
   // A config with two mistakes, for acme/broken.
-  writeFileSync(join(configDir, "broken.yml"), ["repository: acme/broken", "app: broken", "template: web-service.yml", "ssh:", "  host: 127.0.0.1", "  user: berth", "  privateKeyPath: /nonexistent", "  hostKey: not-a-key", "routing:", "  mode: host-port", "  domain: preview.localhost", "services:", "  web:", "    image: x", "    replica: 2", "    public: true", "    port: 8080", ""].join("\n"));
+  writeFileSync(
+    join(configDir, "broken.yml"),
+    [
+      "repository: acme/broken",
+      "app: broken",
+      "template: web-service.yml",
+      "ssh:",
+      "  host: 127.0.0.1",
+      "  user: berth",
+      "  privateKeyPath: /nonexistent",
+      "  hostKey: not-a-key",
+      "routing:",
+      "  mode: host-port",
+      "  domain: preview.localhost",
+      "services:",
+      "  web:",
+      "    image: x",
+      "    replica: 2",
+      "    public: true",
+      "    port: 8080",
+      "",
+    ].join("\n"),
+  );
   // An app whose image never starts.
-  writeFileSync(join(configDir, "crashy.yml"), `repository: acme/crashy
+  writeFileSync(
+    join(configDir, "crashy.yml"),
+    `repository: acme/crashy
 app: crashy
 template: web-service.yml
 ${LOCAL_SSH_YAML}
@@ -59,14 +87,22 @@ services:
     public: true
     port: 8080
     healthPath: /healthz
-`);
+`,
+  );
   const privateKey = testAppKey();
   github = await startGitHubStandIn({ appId: 4242, privateKey });
-  berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: configDir } });
+  berth = await startBerth({
+    githubHost: `127.0.0.1:${github.port}`,
+    infraEnv: infraEnv(),
+    privateKey,
+    appId: 4242,
+    extraEnv: { BERTH_CONFIG_DIR: configDir },
+  });
 });
 
 afterAll(async () => {
-  if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
+  if (process.env.BERTH_E2E_VERBOSE)
+    console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
   await berth?.stop();
   await github?.close();
   for (const stack of [STACK, `crashy-pr-${CRASHY_PR}`]) {
@@ -102,7 +138,14 @@ describe("preview lifecycle through the real bot process", () => {
 
   it("ignores events sent by bots", async () => {
     const mark = github.requests.length;
-    const res = await send("pull_request", loadPayload("pull_request.opened", { number: PR, headSha: sha(), sender: { login: "dependabot[bot]", type: "Bot" } }));
+    const res = await send(
+      "pull_request",
+      loadPayload("pull_request.opened", {
+        number: PR,
+        headSha: sha(),
+        sender: { login: "dependabot[bot]", type: "Bot" },
+      }),
+    );
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1000));
     expect(github.requests.length).toBe(mark);
@@ -114,8 +157,12 @@ describe("preview lifecycle through the real bot process", () => {
     const mark = github.requests.length;
     const delivery = randomUUID();
     const started = Date.now();
-    const first = await send("pull_request", loadPayload("pull_request.opened", { number: PR, headSha: head }), { deliveryId: delivery });
-    const again = await send("pull_request", loadPayload("pull_request.opened", { number: PR, headSha: head }), { deliveryId: delivery });
+    const first = await send("pull_request", loadPayload("pull_request.opened", { number: PR, headSha: head }), {
+      deliveryId: delivery,
+    });
+    const again = await send("pull_request", loadPayload("pull_request.opened", { number: PR, headSha: head }), {
+      deliveryId: delivery,
+    });
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(first.ms).toBeLessThan(2000);
     const final = await waitForFinalDeploymentStatus(github, mark, 180_000);
@@ -128,19 +175,44 @@ describe("preview lifecycle through the real bot process", () => {
     const sent = since(mark);
     const checkCreates = sent.filter((r) => r.method === "POST" && r.path === "/repos/acme/shop/check-runs");
     expect(checkCreates).toHaveLength(1); // the duplicate delivery deployed nothing
-    expect(checkCreates[0]!.body).toMatchObject({ name: "Berth / preview", head_sha: head, status: "queued", output: { title: "Queued" } });
+    expect(checkCreates[0]!.body).toMatchObject({
+      name: "Berth / preview",
+      head_sha: head,
+      status: "queued",
+      output: { title: "Queued" },
+    });
     const deployments = sent.filter((r) => r.method === "POST" && r.path === "/repos/acme/shop/deployments");
     expect(deployments).toHaveLength(1);
-    expect(deployments[0]!.body).toMatchObject({ ref: head, environment: "pr-123", transient_environment: true, production_environment: false, required_contexts: [], auto_merge: false });
+    expect(deployments[0]!.body).toMatchObject({
+      ref: head,
+      environment: "pr-123",
+      transient_environment: true,
+      production_environment: false,
+      required_contexts: [],
+      auto_merge: false,
+    });
     // in_progress may be skipped: the reporter sends the newest state, and on a loaded machine the deploy can be
     // healthy before GitHub's write spacing lets the first status out.
-    const statuses = sent.filter((r) => r.method === "POST" && /\/deployments\/\d+\/statuses$/.test(r.path)).map((r) => r.body.state);
+    const statuses = sent
+      .filter((r) => r.method === "POST" && /\/deployments\/\d+\/statuses$/.test(r.path))
+      .map((r) => r.body.state);
     expect(statuses.at(-1)).toBe("success");
     expect(statuses.filter((s) => s !== "in_progress" && s !== "success")).toEqual([]);
-    const checkUpdates = sent.filter((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path)).map((r) => r.body);
+    const checkUpdates = sent
+      .filter((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path))
+      .map((r) => r.body);
     // Likewise in_progress updates may be coalesced away; whatever precedes the final one is in progress.
-    expect(checkUpdates.slice(0, -1).map((u) => u.status).filter((s) => s !== "in_progress")).toEqual([]);
-    expect(checkUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Preview is live" } });
+    expect(
+      checkUpdates
+        .slice(0, -1)
+        .map((u) => u.status)
+        .filter((s) => s !== "in_progress"),
+    ).toEqual([]);
+    expect(checkUpdates.at(-1)).toMatchObject({
+      status: "completed",
+      conclusion: "success",
+      output: { title: "Preview is live" },
+    });
     expect(checkUpdates.at(-1)!.output.summary).toContain(url);
 
     const comments = [...github.state.comments.values()].filter((c) => c.repository === "acme/shop" && c.issue === PR);
@@ -151,7 +223,9 @@ describe("preview lifecycle through the real bot process", () => {
     expect(comments[0].body).toMatch(/\| web \| 1\/1 \|/);
     expect(comments[0].body).toMatch(/deployed in \d+\.\d s/);
 
-    expect(docker("service", "ls", "--filter", stackLabel(STACK), "--format", "{{.Name}} {{.Replicas}}")).toBe(`${STACK}_web 1/1`);
+    expect(docker("service", "ls", "--filter", stackLabel(STACK), "--format", "{{.Name}} {{.Replicas}}")).toBe(
+      `${STACK}_web 1/1`,
+    );
     expect((await (await fetch(url)).text()).trim()).toBe(`berth-test-web sha=${head}`);
   });
 
@@ -201,12 +275,27 @@ describe("preview lifecycle through the real bot process", () => {
 
   it("invalid config → a failing check run listing file:line:col, nothing deployed", async () => {
     const mark = github.requests.length;
-    await send("pull_request", loadPayload("pull_request.opened", { repository: "acme/broken", number: 7, headSha: sha() }));
-    await waitFor("the completed check run", () => (since(mark).some((r) => r.method === "PATCH" && /check-runs/.test(r.path) && r.body.status === "completed") ? true : undefined), 60_000);
+    await send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/broken", number: 7, headSha: sha() }),
+    );
+    await waitFor(
+      "the completed check run",
+      () =>
+        since(mark).some((r) => r.method === "PATCH" && /check-runs/.test(r.path) && r.body.status === "completed")
+          ? true
+          : undefined,
+      60_000,
+    );
     await waitForQuiet(github, mark);
-    const completed = since(mark).filter((r) => r.method === "PATCH" && /check-runs/.test(r.path) && r.body.status === "completed");
+    const completed = since(mark).filter(
+      (r) => r.method === "PATCH" && /check-runs/.test(r.path) && r.body.status === "completed",
+    );
     expect(completed).toHaveLength(1);
-    expect(completed[0]!.body).toMatchObject({ conclusion: "failure", output: { title: expect.stringMatching(/^Invalid deploy config \(\d+ problems?\)$/) } });
+    expect(completed[0]!.body).toMatchObject({
+      conclusion: "failure",
+      output: { title: expect.stringMatching(/^Invalid deploy config \(\d+ problems?\)$/) },
+    });
     const summary: string = completed[0]!.body.output.summary;
     expect(summary).toMatch(/broken\.yml:15:5/); // replica → did you mean replicas
     expect(summary).toMatch(/replicas/);
@@ -217,11 +306,16 @@ describe("preview lifecycle through the real bot process", () => {
 
   it("an image that never becomes healthy → failure with Swarm's task error and its logs; the stack is removed", async () => {
     const mark = github.requests.length;
-    await send("pull_request", loadPayload("pull_request.opened", { repository: "acme/crashy", number: CRASHY_PR, headSha: sha() }));
+    await send(
+      "pull_request",
+      loadPayload("pull_request.opened", { repository: "acme/crashy", number: CRASHY_PR, headSha: sha() }),
+    );
     const final = await waitForFinalDeploymentStatus(github, mark, 180_000);
     await waitForQuiet(github, mark);
     expect(final.state).toBe("failure");
-    const check = since(mark).filter((r) => r.method === "PATCH" && /check-runs/.test(r.path)).at(-1)!.body;
+    const check = since(mark)
+      .filter((r) => r.method === "PATCH" && /check-runs/.test(r.path))
+      .at(-1)!.body;
     expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(check.output.summary).toMatch(/non-zero exit \(1\)/);
     expect(check.output.summary).toContain("refusing to start");

@@ -23,14 +23,21 @@ const privateKey = testAppKey();
 
 beforeAll(async () => {
   github = await startGitHubStandIn({ appId: 4242, privateKey });
-  server = await startBerth({ entry: "start-server.ts", githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242 });
+  server = await startBerth({
+    entry: "start-server.ts",
+    githubHost: `127.0.0.1:${github.port}`,
+    infraEnv: infraEnv(),
+    privateKey,
+    appId: 4242,
+  });
 });
 
 afterAll(async () => {
   await server?.stop();
   await worker?.stop();
   await github?.close();
-  if (execFileSync("docker", ["service", "ls", "-q", "--filter", label]).toString().trim()) execFileSync("docker", ["stack", "rm", STACK]);
+  if (execFileSync("docker", ["service", "ls", "-q", "--filter", label]).toString().trim())
+    execFileSync("docker", ["stack", "rm", STACK]);
   await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", server.queuePrefix);
 });
 
@@ -38,7 +45,15 @@ describe("server and worker as separate processes", () => {
   it("the server alone enqueues and reports nothing; a worker started later deploys only the newest of queued pushes", async () => {
     const shas = [sha(), sha(), sha()];
     for (const [i, head] of shas.entries()) {
-      const res = await sendWebhook({ url: server.webhookUrl, event: "pull_request", payload: loadPayload(i === 0 ? "pull_request.opened" : "pull_request.synchronize", { number: PR, headSha: head }), secret: server.webhookSecret });
+      const res = await sendWebhook({
+        url: server.webhookUrl,
+        event: "pull_request",
+        payload: loadPayload(i === 0 ? "pull_request.opened" : "pull_request.synchronize", {
+          number: PR,
+          headSha: head,
+        }),
+        secret: server.webhookSecret,
+      });
       expect(res.status).toBe(200);
     }
     await new Promise((r) => setTimeout(r, 1000));
@@ -47,9 +62,26 @@ describe("server and worker as separate processes", () => {
     expect(await r.redis.llen(`${server.queuePrefix}:berth-deploys:wait`)).toBe(3);
     await r.cleanup();
 
-    worker = await startBerth({ entry: "start-worker.ts", githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, webhookSecret: server.webhookSecret, queuePrefix: server.queuePrefix });
-    await waitFor("the newest SHA to be reported live", () => github.requests.find((x) => x.method === "POST" && /statuses$/.test(x.path) && x.body.state === "success") ?? undefined, 120_000, 250);
-    const checkRuns = github.requests.filter((x) => x.method === "POST" && x.path === "/repos/acme/shop/check-runs").map((x) => x.body.head_sha);
+    worker = await startBerth({
+      entry: "start-worker.ts",
+      githubHost: `127.0.0.1:${github.port}`,
+      infraEnv: infraEnv(),
+      privateKey,
+      appId: 4242,
+      webhookSecret: server.webhookSecret,
+      queuePrefix: server.queuePrefix,
+    });
+    await waitFor(
+      "the newest SHA to be reported live",
+      () =>
+        github.requests.find((x) => x.method === "POST" && /statuses$/.test(x.path) && x.body.state === "success") ??
+        undefined,
+      120_000,
+      250,
+    );
+    const checkRuns = github.requests
+      .filter((x) => x.method === "POST" && x.path === "/repos/acme/shop/check-runs")
+      .map((x) => x.body.head_sha);
     expect(checkRuns).toEqual([shas[2]]);
     const body = await (await fetch(`http://127.0.0.1:${20000 + PR}/`)).text();
     expect(body.trim()).toBe(`berth-test-web sha=${shas[2]}`);

@@ -15,11 +15,17 @@ import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 
 export const PORT_BASE = 22000;
 export const sha = () => randomBytes(20).toString("hex");
-export const docker = (...args: string[]) => execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+export const docker = (...args: string[]) =>
+  execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] })
+    .toString()
+    .trim();
 export const stackLabel = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
 
 /** A host-port deploy config for acme/<app> on the local Swarm; `preview`, `services.web` and top-level extras appended. */
-export function polConfig(app: string, o: { preview?: string[]; web?: string[]; top?: string[]; image?: string; template?: string } = {}): string {
+export function polConfig(
+  app: string,
+  o: { preview?: string[]; web?: string[]; top?: string[]; image?: string; template?: string } = {},
+): string {
   return [
     `repository: acme/${app}`,
     `app: ${app}`,
@@ -52,7 +58,11 @@ export interface PolicyBot {
   stop(stacks: string[]): Promise<void>;
 }
 
-export async function startPolicyBot(configs: Record<string, string>, extraEnv: Record<string, string> = {}, templates: Record<string, string> = {}): Promise<PolicyBot> {
+export async function startPolicyBot(
+  configs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  templates: Record<string, string> = {},
+): Promise<PolicyBot> {
   const configDir = mkdtempSync(join(tmpdir(), "berth-pol-"));
   for (const [name, text] of Object.entries(configs)) writeFileSync(join(configDir, `${name}.yml`), text);
   // Extra templates beside copies of the shipped ones, in a directory of the test's own.
@@ -61,7 +71,13 @@ export async function startPolicyBot(configs: Record<string, string>, extraEnv: 
   for (const [name, text] of Object.entries(templates)) writeFileSync(join(templatesDir, name), text);
   const privateKey = testAppKey();
   const github = await startGitHubStandIn({ appId: 4242, privateKey });
-  const berth = await startBerth({ githubHost: `127.0.0.1:${github.port}`, infraEnv: infraEnv(), privateKey, appId: 4242, extraEnv: { BERTH_CONFIG_DIR: configDir, BERTH_TEMPLATES_DIR: templatesDir, ...extraEnv } });
+  const berth = await startBerth({
+    githubHost: `127.0.0.1:${github.port}`,
+    infraEnv: infraEnv(),
+    privateKey,
+    appId: 4242,
+    extraEnv: { BERTH_CONFIG_DIR: configDir, BERTH_TEMPLATES_DIR: templatesDir, ...extraEnv },
+  });
   return {
     github,
     berth,
@@ -69,12 +85,15 @@ export async function startPolicyBot(configs: Record<string, string>, extraEnv: 
     send: (event, payload) => sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret }),
     since: (mark) => github.requests.slice(mark).filter((r) => !r.path.endsWith("/access_tokens")),
     async stop(stacks) {
-      if (process.env.BERTH_E2E_VERBOSE) console.log(`--- Berth output (tail) ---\n${berth.output().split("\n").slice(-80).join("\n")}`);
+      if (process.env.BERTH_E2E_VERBOSE)
+        console.log(`--- Berth output (tail) ---\n${berth.output().split("\n").slice(-80).join("\n")}`);
       await berth.stop();
       await github.close();
       for (const stack of stacks) {
         if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
-        for (const secret of docker("secret", "ls", "-q", "--filter", `label=berth.stack=${stack}`).split("\n").filter(Boolean)) {
+        for (const secret of docker("secret", "ls", "-q", "--filter", `label=berth.stack=${stack}`)
+          .split("\n")
+          .filter(Boolean)) {
           try {
             docker("secret", "rm", secret);
           } catch {
@@ -90,7 +109,10 @@ export async function startPolicyBot(configs: Record<string, string>, extraEnv: 
 
 /** The last check run update (or creation) Berth sent for `repo` after `mark`. */
 export function lastCheck(bot: PolicyBot, mark: number, repo: string) {
-  return bot.since(mark).filter((r) => r.path.includes("/check-runs") && r.path.startsWith(`/repos/${repo}/`) && r.method !== "GET").at(-1)?.body;
+  return bot
+    .since(mark)
+    .filter((r) => r.path.includes("/check-runs") && r.path.startsWith(`/repos/${repo}/`) && r.method !== "GET")
+    .at(-1)?.body;
 }
 
 export function commentOf(bot: PolicyBot, repo: string, pr: number): string | undefined {
@@ -99,12 +121,23 @@ export function commentOf(bot: PolicyBot, repo: string, pr: number): string | un
 
 /** The sticky comment once it contains `text`. Comment edits are spaced ≥ 3 s by GitHub's write throttling, so under
  *  load they can trail the check run and the deployment status: wait for the content, not for quiet. */
-export async function commentContaining(bot: PolicyBot, repo: string, pr: number, text: string, timeoutMs = 30_000): Promise<string> {
+export async function commentContaining(
+  bot: PolicyBot,
+  repo: string,
+  pr: number,
+  text: string,
+  timeoutMs = 30_000,
+): Promise<string> {
   try {
-    return await waitFor(`the comment on ${repo}#${pr} to say ${JSON.stringify(text)}`, () => {
-      const body = commentOf(bot, repo, pr);
-      return body?.includes(text) ? body : undefined;
-    }, timeoutMs, 100);
+    return await waitFor(
+      `the comment on ${repo}#${pr} to say ${JSON.stringify(text)}`,
+      () => {
+        const body = commentOf(bot, repo, pr);
+        return body?.includes(text) ? body : undefined;
+      },
+      timeoutMs,
+      100,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}; it says:\n${commentOf(bot, repo, pr) ?? "(no comment)"}`);
   }

@@ -16,14 +16,25 @@ afterEach(async () => {
 function setup() {
   const r = testRedis();
   cleanups.push(r.cleanup);
-  const deps = { approvals: createApprovalStore(r.redis, r.prefix), trust: createPullRequestTrust(r.redis, r.prefix) } as unknown as JobDeps;
+  const deps = {
+    approvals: createApprovalStore(r.redis, r.prefix),
+    trust: createPullRequestTrust(r.redis, r.prefix),
+  } as unknown as JobDeps;
   return deps;
 }
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);
 const job = (over: Partial<DeployPreviewJob>): DeployPreviewJob => ({
-  kind: "deploy-preview", repository: "acme/polgate", installationId: 1, deliveryId: "d", sender: "x", receivedAt: 1, pr: 602, sha: A, ...over,
+  kind: "deploy-preview",
+  repository: "acme/polgate",
+  installationId: 1,
+  deliveryId: "d",
+  sender: "x",
+  receivedAt: 1,
+  pr: 602,
+  sha: A,
+  ...over,
 });
 
 describe("approval gate", () => {
@@ -31,7 +42,9 @@ describe("approval gate", () => {
     const deps = setup();
     const note = await approvalWaiting(job({ trusted: false, authorAssociation: "FIRST_TIME_CONTRIBUTOR" }), deps);
     expect(note).toContain("its author is FIRST_TIME_CONTRIBUTOR");
-    expect(note).toContain("someone with write, maintain or admin permission on acme/polgate approves commit aaaaaaa by commenting `/approve` (or `/berth approve`)");
+    expect(note).toContain(
+      "someone with write, maintain or admin permission on acme/polgate approves commit aaaaaaa by commenting `/approve` (or `/berth approve`)",
+    );
     await deps.approvals.approve("acme/polgate", 602, A, "maintainer");
     expect(await approvalWaiting(job({ trusted: false }), deps)).toBeUndefined();
     expect(await approvalWaiting(job({ trusted: false, sha: B }), deps)).toMatch(/approves commit bbbbbbb/);
@@ -41,7 +54,9 @@ describe("approval gate", () => {
     const deps = setup();
     expect(await approvalWaiting(job({ trusted: undefined, trigger: "redeploy" }), deps)).toBeUndefined(); // never seen: trusted
     await approvalWaiting(job({ trusted: false }), deps);
-    expect(await approvalWaiting(job({ trusted: undefined, trigger: "redeploy", sha: B }), deps)).toMatch(/it comes from a fork/);
+    expect(await approvalWaiting(job({ trusted: undefined, trigger: "redeploy", sha: B }), deps)).toMatch(
+      /it comes from a fork/,
+    );
     await deps.approvals.approve("acme/polgate", 602, B, "maintainer");
     expect(await approvalWaiting(job({ trusted: undefined, trigger: "approve", sha: B }), deps)).toBeUndefined();
     expect(await approvalWaiting(job({ trusted: true, sha: A }), deps)).toBeUndefined(); // now a trusted event
@@ -50,7 +65,10 @@ describe("approval gate", () => {
 
   it("refuses to echo an association that is not one of GitHub's keywords", async () => {
     const deps = setup();
-    const note = await approvalWaiting(job({ trusted: false, authorAssociation: "<img src=x onerror=alert(1)>" }), deps);
+    const note = await approvalWaiting(
+      job({ trusted: false, authorAssociation: "<img src=x onerror=alert(1)>" }),
+      deps,
+    );
     expect(note).not.toContain("<img");
     expect(note).toContain("it comes from a fork");
   });

@@ -32,7 +32,8 @@ beforeAll(async () => {
   deps = {
     configs: createFileConfigSource({ configDir: "deploy-configs", templatesDir: "templates", variables: infraEnv() }),
     swarmFor: (t) => createSshSwarm(t, pool),
-    reporterFor: async () => createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
+    reporterFor: async () =>
+      createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
     probe: createHttpProbe(systemClock),
     handles: createReportHandleStore(r.redis, r.prefix),
     approvals: createApprovalStore(r.redis, r.prefix),
@@ -46,7 +47,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (execFileSync("docker", ["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`]).toString().trim()) execFileSync("docker", ["stack", "rm", STACK]);
+  if (
+    execFileSync("docker", ["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`])
+      .toString()
+      .trim()
+  )
+    execFileSync("docker", ["stack", "rm", STACK]);
   await github.close();
   await pool.closeAll();
   await r.cleanup();
@@ -55,7 +61,16 @@ afterAll(async () => {
 describe("deploy job run twice", () => {
   it("converges to the same stack and edits the same check run, deployment and comment", async () => {
     const sha = randomBytes(20).toString("hex");
-    const job = { kind: "deploy-preview" as const, repository: "acme/shop", installationId: 1, pr: PR, sha, deliveryId: "d1", sender: "octocat", receivedAt: Date.now() };
+    const job = {
+      kind: "deploy-preview" as const,
+      repository: "acme/shop",
+      installationId: 1,
+      pr: PR,
+      sha,
+      deliveryId: "d1",
+      sender: "octocat",
+      receivedAt: Date.now(),
+    };
     const first = await deployPreview(job, { jobId: "job-1", attempt: 1 }, deps);
     const second = await deployPreview(job, { jobId: "job-1", attempt: 2 }, deps);
     expect(first).toMatchObject({ outcome: "deployed", url: `http://127.0.0.1:${20000 + PR}` });
@@ -64,12 +79,39 @@ describe("deploy job run twice", () => {
     expect(posts(/\/check-runs$/)).toHaveLength(1);
     expect(posts(/\/deployments$/)).toHaveLength(1);
     expect(posts(/\/issues\/\d+\/comments$/)).toHaveLength(1);
-    expect(execFileSync("docker", ["service", "ls", "--filter", `label=com.docker.stack.namespace=${STACK}`, "--format", "{{.Name}} {{.Replicas}}"]).toString().trim()).toBe(`${STACK}_web 1/1`);
-    expect((await (await fetch(first.outcome === "deployed" ? first.url : "")).text()).trim()).toBe(`berth-test-web sha=${sha}`);
+    expect(
+      execFileSync("docker", [
+        "service",
+        "ls",
+        "--filter",
+        `label=com.docker.stack.namespace=${STACK}`,
+        "--format",
+        "{{.Name}} {{.Replicas}}",
+      ])
+        .toString()
+        .trim(),
+    ).toBe(`${STACK}_web 1/1`);
+    expect((await (await fetch(first.outcome === "deployed" ? first.url : "")).text()).trim()).toBe(
+      `berth-test-web sha=${sha}`,
+    );
 
-    const down = { kind: "teardown-preview" as const, repository: "acme/shop", installationId: 1, pr: PR, sha, deliveryId: "d2", sender: "octocat", receivedAt: Date.now(), reason: "closed" as const };
+    const down = {
+      kind: "teardown-preview" as const,
+      repository: "acme/shop",
+      installationId: 1,
+      pr: PR,
+      sha,
+      deliveryId: "d2",
+      sender: "octocat",
+      receivedAt: Date.now(),
+      reason: "closed" as const,
+    };
     expect(await teardownPreview(down, { jobId: "job-2", attempt: 1 }, deps)).toMatchObject({ outcome: "torn-down" });
     expect(await teardownPreview(down, { jobId: "job-2", attempt: 2 }, deps)).toMatchObject({ outcome: "torn-down" });
-    expect(execFileSync("docker", ["network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`]).toString().trim()).toBe("");
+    expect(
+      execFileSync("docker", ["network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`])
+        .toString()
+        .trim(),
+    ).toBe("");
   });
 });

@@ -22,7 +22,10 @@ describe("preview activity store", () => {
     await store.touch({ repository: "acme/shop", pr: 2, installationId: 9, at: 150 });
     await store.touch({ repository: "acme/blog", pr: 1, installationId: 9, at: 50 });
     const shop = await store.ofRepository("ACME/shop");
-    expect([...shop.entries()].map(([env, a]) => [env, a.at]).sort()).toEqual([["pr-1", 200], ["pr-2", 150]]);
+    expect([...shop.entries()].map(([env, a]) => [env, a.at]).sort()).toEqual([
+      ["pr-1", 200],
+      ["pr-2", 150],
+    ]);
     expect((await store.all()).length).toBe(3);
     await store.forget("acme/shop", 1);
     expect([...(await store.ofRepository("acme/shop")).keys()]).toEqual(["pr-2"]);
@@ -40,7 +43,9 @@ describe("sweeper schedule", () => {
     await scheduleSweeper(queue.queue, 2);
     schedulers = await queue.queue.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.every])).toEqual([[SWEEPER_ID, 2000]]);
-    const next = (await queue.queue.getDelayed()).concat(await queue.queue.getWaiting()).filter((j) => j.name === "sweep-previews");
+    const next = (await queue.queue.getDelayed())
+      .concat(await queue.queue.getWaiting())
+      .filter((j) => j.name === "sweep-previews");
     expect(next.length).toBeGreaterThanOrEqual(1);
     expect(next[0]!.data).toMatchObject({ kind: "sweep-previews", repository: "*" });
   });

@@ -35,8 +35,19 @@ function setup() {
   return { ...r, queue };
 }
 
-function worker(r: ReturnType<typeof setup>, handler: (d: JobData) => Promise<JobResult>, extra: { onExhausted?: (d: JobData, e: Error) => Promise<void> } = {}) {
-  const w = startDeployWorker({ connection: r.redis.duplicate(), prefix: r.prefix, concurrency: 4, handler, busyRetryMs: 100, ...extra });
+function worker(
+  r: ReturnType<typeof setup>,
+  handler: (d: JobData) => Promise<JobResult>,
+  extra: { onExhausted?: (d: JobData, e: Error) => Promise<void> } = {},
+) {
+  const w = startDeployWorker({
+    connection: r.redis.duplicate(),
+    prefix: r.prefix,
+    concurrency: 4,
+    handler,
+    busyRetryMs: 100,
+    ...extra,
+  });
   cleanups.push(w.close);
   return w;
 }
@@ -53,7 +64,11 @@ describe("deploy queue on real Redis", () => {
       calls += 1;
       return { outcome: "deployed", url: "u", durationMs: 1 };
     });
-    await waitFor("job completed", async () => ((await r.queue.queue.getCompletedCount()) === 1 ? true : undefined), 10_000);
+    await waitFor(
+      "job completed",
+      async () => ((await r.queue.queue.getCompletedCount()) === 1 ? true : undefined),
+      10_000,
+    );
     await new Promise((res) => setTimeout(res, 300));
     expect(calls).toBe(1);
   });
@@ -88,11 +103,16 @@ describe("deploy queue on real Redis", () => {
       return { outcome: "deployed", url: "u", durationMs: 1 };
     });
     const t = Date.now();
-    for (const [i, c] of ["1", "2", "3"].entries()) await r.queue.enqueue(job({ sha: c.repeat(40), receivedAt: t + i }));
+    for (const [i, c] of ["1", "2", "3"].entries())
+      await r.queue.enqueue(job({ sha: c.repeat(40), receivedAt: t + i }));
     await new Promise((res) => setTimeout(res, 500));
     expect(ran).toEqual([]); // all waiting for the environment
     await lock.release("acme/shop#pr-7", held!);
-    await waitFor("three jobs finished", async () => ((await r.queue.queue.getCompletedCount()) === 3 ? true : undefined), 15_000);
+    await waitFor(
+      "three jobs finished",
+      async () => ((await r.queue.queue.getCompletedCount()) === 3 ? true : undefined),
+      15_000,
+    );
     expect(ran).toEqual(["3".repeat(40)]);
     const outcomes = (await r.queue.queue.getCompleted()).map((j) => j.returnvalue.outcome).sort();
     expect(outcomes).toEqual(["deployed", "superseded", "superseded"]);
@@ -141,7 +161,11 @@ describe("deploy queue on real Redis", () => {
       return { outcome: "deployed", url: "u", durationMs: 1 };
     });
     await r.queue.enqueue(job());
-    await waitFor("job completed", async () => ((await r.queue.queue.getCompletedCount()) === 1 ? true : undefined), 15_000);
+    await waitFor(
+      "job completed",
+      async () => ((await r.queue.queue.getCompletedCount()) === 1 ? true : undefined),
+      15_000,
+    );
     expect(attempts.length).toBe(3);
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(180);
   });

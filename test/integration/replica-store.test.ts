@@ -13,7 +13,10 @@ describe("replica store", () => {
     await store.set("acme/cmdshop", 510, "web", { replicas: 3, baseline: 1 });
     await store.set("Acme/CmdShop", 510, "worker", { replicas: 2, baseline: 1 });
     await store.set("acme/cmdshop", 511, "web", { replicas: 4, baseline: 1 });
-    expect(await store.get("acme/cmdshop", 510)).toEqual({ web: { replicas: 3, baseline: 1 }, worker: { replicas: 2, baseline: 1 } });
+    expect(await store.get("acme/cmdshop", 510)).toEqual({
+      web: { replicas: 3, baseline: 1 },
+      worker: { replicas: 2, baseline: 1 },
+    });
     await store.set("acme/cmdshop", 510, "worker", undefined);
     expect(await store.get("acme/cmdshop", 510)).toEqual({ web: { replicas: 3, baseline: 1 } });
     expect(await r.redis.ttl(`${r.prefix}:berth:replicas:acme/cmdshop#510`)).toBeGreaterThan(0);

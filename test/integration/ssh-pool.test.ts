@@ -16,14 +16,21 @@ describe("SSH pool (real sshd)", () => {
 
   it("refuses a host whose key does not match the pinned one, before running anything", async () => {
     const other = createSshPool();
-    const target = { ...sshTarget(), hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtAlH1ADexkKR/zhYzPmRqom2ZyAaXHlWWFCEMPLRsX" };
-    await expect(other.exec(target, ["touch", "/tmp/berth-should-not-exist"])).rejects.toBeInstanceOf(HostKeyMismatchError);
+    const target = {
+      ...sshTarget(),
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtAlH1ADexkKR/zhYzPmRqom2ZyAaXHlWWFCEMPLRsX",
+    };
+    await expect(other.exec(target, ["touch", "/tmp/berth-should-not-exist"])).rejects.toBeInstanceOf(
+      HostKeyMismatchError,
+    );
     await other.closeAll();
   });
 
   it("accepts the pinned key given as a SHA256 fingerprint", async () => {
     const { execFileSync } = await import("node:child_process");
-    const fp = execFileSync("ssh-keygen", ["-l", "-f", "/var/lib/berth-dev/ssh/host_ed25519.pub"]).toString().split(" ")[1]!;
+    const fp = execFileSync("ssh-keygen", ["-l", "-f", "/var/lib/berth-dev/ssh/host_ed25519.pub"])
+      .toString()
+      .split(" ")[1]!;
     const other = createSshPool();
     const r = await other.exec({ ...sshTarget(), hostKey: fp }, ["true"]);
     expect(r.code).toBe(0);
@@ -31,7 +38,15 @@ describe("SSH pool (real sshd)", () => {
   });
 
   it("passes hostile tokens as single arguments: nothing is interpreted by the remote shell", async () => {
-    const hostile = ["'; touch /tmp/berth-pwned; '", "$(touch /tmp/berth-pwned)", "`id`", "a b\tc", "\"quoted\"", "*", "--flag=$HOME"];
+    const hostile = [
+      "'; touch /tmp/berth-pwned; '",
+      "$(touch /tmp/berth-pwned)",
+      "`id`",
+      "a b\tc",
+      '"quoted"',
+      "*",
+      "--flag=$HOME",
+    ];
     const r = await pool.exec(sshTarget(), ["printf", "%s\\n", ...hostile]);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n").slice(0, -1)).toEqual(hostile);
@@ -53,7 +68,9 @@ describe("SSH pool (real sshd)", () => {
 
   it("reuses one TCP connection for 20 parallel commands", async () => {
     const fresh = createSshPool();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => fresh.exec(sshTarget(), ["echo", String(i)])));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => fresh.exec(sshTarget(), ["echo", String(i)])),
+    );
     expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
     expect(fresh.connectionsOpened()).toBe(1);
     await fresh.closeAll();

@@ -27,15 +27,35 @@ function config(image: string): DeployConfig {
     app,
     template: "web-service.yml",
     ssh: sshTarget(),
-    routing: { mode: "host-port", scheme: "http", domain: "preview.localhost", previewPortBase: 0, probeHost: "127.0.0.1", traefik: { entrypoint: "websecure" } },
+    routing: {
+      mode: "host-port",
+      scheme: "http",
+      domain: "preview.localhost",
+      previewPortBase: 0,
+      probeHost: "127.0.0.1",
+      traefik: { entrypoint: "websecure" },
+    },
     preview: { enabled: true, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
     staging: { enabled: true, branch: "main", ciGate: false, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
-    production: { enabled: true, tagPattern: "^v", ciGate: true, requireApproval: false, healthTimeoutSeconds: 90, maxFailedTasks: 3 },
+    production: {
+      enabled: true,
+      tagPattern: "^v",
+      ciGate: true,
+      requireApproval: false,
+      healthTimeoutSeconds: 90,
+      maxFailedTasks: 3,
+    },
     history: { keep: 10 },
     build: { enabled: false, dockerfile: "Dockerfile" },
     services: {
       web: {
-        image, replicas: 1, maxReplicas: 5, port: 8080, healthPath: "/healthz", public: true, env: {},
+        image,
+        replicas: 1,
+        maxReplicas: 5,
+        port: 8080,
+        healthPath: "/healthz",
+        public: true,
+        env: {},
         resources: { limits: { cpus: 0.5, memory: "64M" }, reservations: { cpus: 0.05, memory: "16M" } },
       },
     },
@@ -50,12 +70,20 @@ afterAll(async () => {
 describe("Swarm over SSH (real Swarm)", () => {
   it("deploys a rendered stack, waits until it runs the new spec, and serves the SHA; a redeploy serves the new one", async () => {
     for (const commit of [sha(), sha()]) {
-      const rendered = renderStack({ config: config(infraEnv().BERTH_TEST_IMAGE!), templateFile: "web-service.yml", templateText: template, environment: env, sha: commit });
+      const rendered = renderStack({
+        config: config(infraEnv().BERTH_TEST_IMAGE!),
+        templateFile: "web-service.yml",
+        templateText: template,
+        environment: env,
+        sha: commit,
+      });
       const since = Date.now();
       await swarm.deployStack(env.stack, rendered.yaml);
       const outcome = await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 3 });
       expect(outcome.ok).toBe(true);
-      expect(outcome.services).toMatchObject([{ service: "web", fullName: `${env.stack}_web`, desired: 1, running: 1 }]);
+      expect(outcome.services).toMatchObject([
+        { service: "web", fullName: `${env.stack}_web`, desired: 1, running: 1 },
+      ]);
       const body = await (await fetch(rendered.url, { signal: AbortSignal.timeout(3000) })).text();
       expect(body.trim()).toBe(`berth-test-web sha=${commit}`);
     }
@@ -66,7 +94,13 @@ describe("Swarm over SSH (real Swarm)", () => {
   it("reports a broken image as failing tasks with Swarm's error, and rolls back to the serving version", async () => {
     const before = await swarm.stackServices(env.stack);
     expect(before).toHaveLength(1);
-    const rendered = renderStack({ config: config(infraEnv().BERTH_BROKEN_IMAGE!), templateFile: "web-service.yml", templateText: template, environment: env, sha: sha() });
+    const rendered = renderStack({
+      config: config(infraEnv().BERTH_BROKEN_IMAGE!),
+      templateFile: "web-service.yml",
+      templateText: template,
+      environment: env,
+      sha: sha(),
+    });
     const since = Date.now();
     await swarm.deployStack(env.stack, rendered.yaml);
     const outcome = await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 2 });
@@ -80,21 +114,45 @@ describe("Swarm over SSH (real Swarm)", () => {
 
   it("removes the stack with its network and volumes, and removing again succeeds", async () => {
     // A template with a named volume: teardown must remove it too (stack rm leaves volumes behind).
-    const withVolume = template.replace("    stop_grace_period: 10s", "    stop_grace_period: 10s\n    volumes:\n      - data:/data") + "\nvolumes:\n  data: {}\n";
-    const rendered = renderStack({ config: config(infraEnv().BERTH_TEST_IMAGE!), templateFile: "web-service.yml", templateText: withVolume, environment: env, sha: sha() });
+    const withVolume =
+      template.replace("    stop_grace_period: 10s", "    stop_grace_period: 10s\n    volumes:\n      - data:/data") +
+      "\nvolumes:\n  data: {}\n";
+    const rendered = renderStack({
+      config: config(infraEnv().BERTH_TEST_IMAGE!),
+      templateFile: "web-service.yml",
+      templateText: withVolume,
+      environment: env,
+      sha: sha(),
+    });
     expect(rendered.yaml).toContain("berth.environment: pr-");
     const since = Date.now();
     await swarm.deployStack(env.stack, rendered.yaml);
-    expect((await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 3 })).ok).toBe(true);
-    expect(execFileSync("docker", ["volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${env.stack}`]).toString().trim()).toBe(`${env.stack}_data`);
+    expect((await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 3 })).ok).toBe(
+      true,
+    );
+    expect(
+      execFileSync("docker", ["volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${env.stack}`])
+        .toString()
+        .trim(),
+    ).toBe(`${env.stack}_data`);
     const result = await swarm.removeStack(env.stack, { deadline: Date.now() + 120_000 });
     expect(result.removedVolumes).toEqual([`${env.stack}_data`]);
     const label = `label=com.docker.stack.namespace=${env.stack}`;
-    for (const kind of [["service", "ls"], ["network", "ls"], ["volume", "ls"]]) {
-      expect(execFileSync("docker", [...kind, "-q", "--filter", label]).toString().trim()).toBe("");
+    for (const kind of [
+      ["service", "ls"],
+      ["network", "ls"],
+      ["volume", "ls"],
+    ]) {
+      expect(
+        execFileSync("docker", [...kind, "-q", "--filter", label])
+          .toString()
+          .trim(),
+      ).toBe("");
     }
     expect(execFileSync("docker", ["ps", "-aq", "--filter", label]).toString().trim()).toBe("");
-    await expect(swarm.removeStack(env.stack, { deadline: Date.now() + 10_000 })).resolves.toEqual({ removedVolumes: [] });
+    await expect(swarm.removeStack(env.stack, { deadline: Date.now() + 10_000 })).resolves.toEqual({
+      removedVolumes: [],
+    });
     expect(await swarm.stackServices(env.stack)).toEqual([]);
   });
 });

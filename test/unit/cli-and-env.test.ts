@@ -7,7 +7,10 @@ import { parseEnv, EnvError } from "../../app/main/env.js";
 import { invalidFacts } from "../../app/events/enqueue.js";
 
 const vars = {
-  BERTH_SSH_HOST: "127.0.0.1", BERTH_SSH_PORT: "2222", BERTH_SSH_USER: "berth", BERTH_SSH_KEY_PATH: "/k",
+  BERTH_SSH_HOST: "127.0.0.1",
+  BERTH_SSH_PORT: "2222",
+  BERTH_SSH_USER: "berth",
+  BERTH_SSH_KEY_PATH: "/k",
   BERTH_SSH_HOST_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtAlH1ADexkKR/zhYzPmRqom2ZyAaXHlWWFCEMPLRsV",
 };
 
@@ -22,7 +25,12 @@ afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })))
 async function run(args: string[], env: Record<string, string | undefined> = vars) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await cli(args, env, (s) => out.push(s), (s) => err.push(s));
+  const code = await cli(
+    args,
+    env,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -42,7 +50,9 @@ describe("berth CLI", () => {
     expect(r.out).toContain("# stack shop-pr-5 → http://127.0.0.1:20005");
     expect(r.out).toContain("berth.environment: pr-5");
     expect((await run(["render", "acme/shop", "--pr", "5", "--sha", "zzz"])).code).toBe(1);
-    expect((await run(["render", "acme/nobody", "--pr", "5", "--sha", "a".repeat(40)])).err).toContain("no deploy config");
+    expect((await run(["render", "acme/nobody", "--pr", "5", "--sha", "a".repeat(40)])).err).toContain(
+      "no deploy config",
+    );
     expect((await run(["frobnicate"])).code).toBe(2);
   });
 
@@ -65,8 +75,17 @@ describe("process environment", () => {
     }
   });
   it("points Probot and links at GitHub Enterprise or a stand-in", () => {
-    const env = parseEnv({ APP_ID: "1", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s", GHE_HOST: "127.0.0.1:9999", GHE_PROTOCOL: "http" }, "/srv/berth");
-    expect(env).toMatchObject({ githubApiUrl: "http://127.0.0.1:9999/api/v3", githubWebUrl: "http://127.0.0.1:9999", configDir: "/srv/berth/deploy-configs", port: 3000, redisUrl: "redis://127.0.0.1:6379" });
+    const env = parseEnv(
+      { APP_ID: "1", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s", GHE_HOST: "127.0.0.1:9999", GHE_PROTOCOL: "http" },
+      "/srv/berth",
+    );
+    expect(env).toMatchObject({
+      githubApiUrl: "http://127.0.0.1:9999/api/v3",
+      githubWebUrl: "http://127.0.0.1:9999",
+      configDir: "/srv/berth/deploy-configs",
+      port: 3000,
+      redisUrl: "redis://127.0.0.1:6379",
+    });
   });
 });
 

@@ -48,14 +48,37 @@ describe("accepted commands", () => {
 });
 
 describe("refused: shell metacharacters and strange tokens, before anything else", () => {
-  it.each([";", "&", "|", "`", "$", "<", ">", "(", ")", "{", "}", "[", "]", "*", "?", "!", "~", "'", '"', "\\", "#", "%", "^", "=", ","])(
-    "'%s' anywhere in the line",
-    (c) => {
-      const r = bad(`/scale web 3${c}`);
-      expect(r.kind).toBe("refused");
-      expect(r.message).toContain(`'${c}'`);
-    },
-  );
+  it.each([
+    ";",
+    "&",
+    "|",
+    "`",
+    "$",
+    "<",
+    ">",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "*",
+    "?",
+    "!",
+    "~",
+    "'",
+    '"',
+    "\\",
+    "#",
+    "%",
+    "^",
+    "=",
+    ",",
+  ])("'%s' anywhere in the line", (c) => {
+    const r = bad(`/scale web 3${c}`);
+    expect(r.kind).toBe("refused");
+    expect(r.message).toContain(`'${c}'`);
+  });
   it("/scale web 3; rm -rf /", () => {
     expect(bad("/scale web 3; rm -rf /")).toMatchObject({ kind: "refused", message: expect.stringContaining("';'") });
   });
@@ -113,7 +136,11 @@ describe("refused: unknown commands get a did-you-mean", () => {
     ["/aprove", "approve"],
     ["/berth scael web 2", "scale"],
   ])("%s → /%s", (line, suggestion) => {
-    expect(bad(line)).toMatchObject({ kind: "unknown", suggestion, message: expect.stringContaining(`did you mean /${suggestion}?`) });
+    expect(bad(line)).toMatchObject({
+      kind: "unknown",
+      suggestion,
+      message: expect.stringContaining(`did you mean /${suggestion}?`),
+    });
   });
   it("no suggestion when nothing is close", () => {
     const r = bad("/frobnicate");

@@ -15,7 +15,10 @@ describe("interpolate", () => {
   });
 
   it("$$ is a literal $ and lower-case names are not variables", () => {
-    expect(interpolate("$${HOST} ${home} $5 $HOST", { HOST: "m1" })).toEqual({ text: "${HOST} ${home} $5 $HOST", missing: [] });
+    expect(interpolate("$${HOST} ${home} $5 $HOST", { HOST: "m1" })).toEqual({
+      text: "${HOST} ${home} $5 $HOST",
+      missing: [],
+    });
   });
 
   it("reports every unset name", () => {
@@ -28,14 +31,18 @@ describe("interpolate", () => {
 });
 
 describe("parseDeployConfig with variables", () => {
-  const text = MINIMAL.replace("  host: manager.example.com", "  host: ${BERTH_SSH_HOST}\n  port: ${BERTH_SSH_PORT:-22}").replace(
-    /hostKey: .*/,
-    "hostKey: ${BERTH_SSH_HOST_KEY}",
-  );
+  const text = MINIMAL.replace(
+    "  host: manager.example.com",
+    "  host: ${BERTH_SSH_HOST}\n  port: ${BERTH_SSH_PORT:-22}",
+  ).replace(/hostKey: .*/, "hostKey: ${BERTH_SSH_HOST_KEY}");
   const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRlc3Q=";
 
   it("substitutes before validation, and a plain number-valued reference becomes a number", () => {
-    const { config, problems } = parseDeployConfig("f.yml", text, { BERTH_SSH_HOST: "127.0.0.1", BERTH_SSH_PORT: "2222", BERTH_SSH_HOST_KEY: key });
+    const { config, problems } = parseDeployConfig("f.yml", text, {
+      BERTH_SSH_HOST: "127.0.0.1",
+      BERTH_SSH_PORT: "2222",
+      BERTH_SSH_HOST_KEY: key,
+    });
     expect(problems).toEqual([]);
     expect(config?.ssh).toMatchObject({ host: "127.0.0.1", port: 2222, hostKey: key });
     expect(config?.routing.probeHost).toBe("127.0.0.1");
@@ -49,7 +56,9 @@ describe("parseDeployConfig with variables", () => {
   it("a quoted reference stays text, so the schema says so", () => {
     const quoted = text.replace("port: ${BERTH_SSH_PORT:-22}", 'port: "${BERTH_SSH_PORT:-22}"');
     const { problems } = parseDeployConfig("f.yml", quoted, { BERTH_SSH_HOST: "h", BERTH_SSH_HOST_KEY: key });
-    expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual(['6:9 must be a whole number, not the text "22"']);
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
+      '6:9 must be a whole number, not the text "22"',
+    ]);
   });
 
   it("an unset variable is a problem at its scalar, and the schema does not repeat it", () => {
@@ -74,7 +83,11 @@ describe("parseDeployConfig with variables", () => {
   });
 
   it("keys are never substituted", () => {
-    const { problems } = parseDeployConfig("f.yml", MINIMAL.replace("    public: true", "    public: true\n    env:\n      ${NAME}: x"), { NAME: "GOOD" });
+    const { problems } = parseDeployConfig(
+      "f.yml",
+      MINIMAL.replace("    public: true", "    public: true\n    env:\n      ${NAME}: x"),
+      { NAME: "GOOD" },
+    );
     expect(problems.map((p) => p.path)).toEqual(["/services/web/env/${NAME}"]);
   });
 });

@@ -21,10 +21,20 @@ describe("indexConfigs", () => {
   });
 
   it("an invalid file is still filed under its repository, with its problems", () => {
-    const index = indexConfigs([{ file: "deploy-configs/shop.yml", text: MINIMAL.replace("    port: 8080", "    port: 8080\n    replicas: 51") }], {});
+    const index = indexConfigs(
+      [
+        {
+          file: "deploy-configs/shop.yml",
+          text: MINIMAL.replace("    port: 8080", "    port: 8080\n    replicas: 51"),
+        },
+      ],
+      {},
+    );
     const entry = index.byRepository.get("acme/shop");
     expect(entry?.config).toBeUndefined();
-    expect(entry?.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)).toEqual(["deploy-configs/shop.yml:15:15 must be ≤ 50"]);
+    expect(entry?.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)).toEqual([
+      "deploy-configs/shop.yml:15:15 must be ≤ 50",
+    ]);
   });
 
   it("a file with a YAML error elsewhere is still attributed when its repository line reads", () => {
@@ -33,7 +43,10 @@ describe("indexConfigs", () => {
   });
 
   it("problems of a file whose repository cannot be read go to unattributed", () => {
-    const index = indexConfigs([{ file: "x.yml", text: MINIMAL.replace("repository: acme/shop", "repository: ${REPO}") }], {});
+    const index = indexConfigs(
+      [{ file: "x.yml", text: MINIMAL.replace("repository: acme/shop", "repository: ${REPO}") }],
+      {},
+    );
     expect(index.byRepository.size).toBe(0);
     expect(index.unattributed.map((p) => `${p.file}:${p.line}:${p.col} ${p.path}`)).toEqual(["x.yml:1:13 /repository"]);
   });

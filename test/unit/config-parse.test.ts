@@ -37,11 +37,26 @@ describe("parseDeployConfig: a valid file", () => {
         probeHost: "manager.example.com",
         traefik: { entrypoint: "websecure", network: "traefik-public" },
       },
-      preview: { enabled: true, healthTimeoutSeconds: 180, maxFailedTasks: 3, ttlSeconds: 259200, maxLive: 0, onCap: "refuse", attachableNetwork: false },
+      preview: {
+        enabled: true,
+        healthTimeoutSeconds: 180,
+        maxFailedTasks: 3,
+        ttlSeconds: 259200,
+        maxLive: 0,
+        onCap: "refuse",
+        attachableNetwork: false,
+      },
       quotas: {},
       secrets: {},
       staging: { enabled: true, branch: "main", ciGate: false, healthTimeoutSeconds: 300, maxFailedTasks: 3 },
-      production: { enabled: true, tagPattern: "^v[0-9]+\\.[0-9]+\\.[0-9]+$", ciGate: true, requireApproval: false, healthTimeoutSeconds: 300, maxFailedTasks: 3 },
+      production: {
+        enabled: true,
+        tagPattern: "^v[0-9]+\\.[0-9]+\\.[0-9]+$",
+        ciGate: true,
+        requireApproval: false,
+        healthTimeoutSeconds: 300,
+        maxFailedTasks: 3,
+      },
       history: { keep: 10 },
       build: { enabled: false, dockerfile: "Dockerfile" },
       services: {
@@ -62,10 +77,10 @@ describe("parseDeployConfig: a valid file", () => {
   });
 
   it("keeps what the file says and derives maxReplicas and scheme from it", () => {
-    const text = MINIMAL.replace("    public: true\n", "    public: true\n    replicas: 8\n    resources:\n      limits: { memory: 1G }\n").replace(
-      "routing:\n",
-      "routing:\n  mode: host-port\n  probeHost: 192.0.2.10\n",
-    );
+    const text = MINIMAL.replace(
+      "    public: true\n",
+      "    public: true\n    replicas: 8\n    resources:\n      limits: { memory: 1G }\n",
+    ).replace("routing:\n", "routing:\n  mode: host-port\n  probeHost: 192.0.2.10\n");
     const { config, problems } = parseDeployConfig("f.yml", text, {});
     expect(problems).toEqual([]);
     expect(config?.services.web?.maxReplicas).toBe(8);
@@ -78,24 +93,34 @@ describe("parseDeployConfig: a valid file", () => {
     expect(problems).toEqual([]);
     expect(config?.ssh).toMatchObject({ port: 2200, hostKey: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" });
     expect(config?.services.worker).toMatchObject({ replicas: 0, maxReplicas: 5, public: false });
-    expect(config?.routing.traefik).toEqual({ entrypoint: "websecure", certResolver: "wildcard", network: "traefik-public" });
+    expect(config?.routing.traefik).toEqual({
+      entrypoint: "websecure",
+      certResolver: "wildcard",
+      network: "traefik-public",
+    });
   });
 });
 
 describe("parseDeployConfig: problems point at the place to fix", () => {
   it("a typo in a key gets a did-you-mean at the key", () => {
     const text = MINIMAL.replace("    public: true", "    public: true\n    replica: 2");
-    expect(brief(problemsOf(text))).toEqual(["16:5 /services/web/replica unknown key 'replica' — did you mean 'replicas'?"]);
+    expect(brief(problemsOf(text))).toEqual([
+      "16:5 /services/web/replica unknown key 'replica' — did you mean 'replicas'?",
+    ]);
   });
 
   it("an unknown key with no near neighbour lists the allowed keys", () => {
     const text = MINIMAL.replace("ssh:\n", "ssh:\n  password: hunter2\n");
-    expect(brief(problemsOf(text))).toEqual(["5:3 /ssh/password unknown key 'password'; allowed keys: host, port, user, privateKeyPath, hostKey"]);
+    expect(brief(problemsOf(text))).toEqual([
+      "5:3 /ssh/password unknown key 'password'; allowed keys: host, port, user, privateKeyPath, hostKey",
+    ]);
   });
 
   it("an enum names the allowed values", () => {
     const text = MINIMAL.replace("routing:\n", "routing:\n  mode: trafik\n");
-    expect(brief(problemsOf(text))).toEqual(["10:9 /routing/mode must be one of traefik, host-port — did you mean 'traefik'?"]);
+    expect(brief(problemsOf(text))).toEqual([
+      "10:9 /routing/mode must be one of traefik, host-port — did you mean 'traefik'?",
+    ]);
   });
 
   it("a number out of range is reported at the value, formatted as file:line:col path: message", () => {
@@ -104,11 +129,16 @@ describe("parseDeployConfig: problems point at the place to fix", () => {
   });
 
   it("a quoted number is a type error, not silently coerced", () => {
-    expect(brief(problemsOf(MINIMAL.replace("port: 8080", 'port: "8080"')))).toEqual(['14:11 /services/web/port must be a whole number, not the text "8080"']);
+    expect(brief(problemsOf(MINIMAL.replace("port: 8080", 'port: "8080"')))).toEqual([
+      '14:11 /services/web/port must be a whole number, not the text "8080"',
+    ]);
   });
 
   it("patterns are explained in words", () => {
-    const text = MINIMAL.replace(/hostKey: .*/, "hostKey: manager.example.com ssh-ed25519 AAAA").replace("app: shop", "app: Shop_1");
+    const text = MINIMAL.replace(/hostKey: .*/, "hostKey: manager.example.com ssh-ed25519 AAAA").replace(
+      "app: shop",
+      "app: Shop_1",
+    );
     expect(brief(problemsOf(text))).toEqual([
       "2:6 /app must be 1-30 lower-case letters, digits or '-', starting with a letter and not ending with '-' (e.g. shop)",
       "8:12 /ssh/hostKey must be '<key type> <base64>' as in known_hosts (e.g. 'ssh-ed25519 AAAAC3Nza…', without host name or comment) or a 'SHA256:<base64>' fingerprint",
@@ -127,11 +157,16 @@ describe("parseDeployConfig: problems point at the place to fix", () => {
   });
 
   it("a missing top-level key points at the start of the file", () => {
-    expect(brief(problemsOf(MINIMAL.replace("repository: acme/shop\n", "")))).toEqual(["1:1  missing required key 'repository' (GitHub repository)"]);
+    expect(brief(problemsOf(MINIMAL.replace("repository: acme/shop\n", "")))).toEqual([
+      "1:1  missing required key 'repository' (GitHub repository)",
+    ]);
   });
 
   it("bad service names and env keys are reported at the key", () => {
-    const text = MINIMAL.replace("  web:\n", "  Web.1:\n").replace("    public: true", "    public: true\n    env:\n      1BAD: x\n      GOOD: y");
+    const text = MINIMAL.replace("  web:\n", "  Web.1:\n").replace(
+      "    public: true",
+      "    public: true\n    env:\n      1BAD: x\n      GOOD: y",
+    );
     expect(brief(problemsOf(text))).toEqual([
       "12:3 /services/Web.1 service names must be 1-30 lower-case letters, digits, '-' or '_', starting with a letter and ending with a letter or digit",
       "17:7 /services/Web.1/env/1BAD environment variable names must be letters, digits and '_', not starting with a digit",
@@ -157,8 +192,12 @@ describe("parseDeployConfig: problems point at the place to fix", () => {
   });
 
   it("a file that is not a mapping says what is expected", () => {
-    expect(brief(problemsOf("- just\n- a list\n"))).toEqual(["1:1  expected a mapping with repository, app, template, ssh, routing and services"]);
-    expect(brief(problemsOf(""))).toEqual(["1:1  expected a mapping with repository, app, template, ssh, routing and services"]);
+    expect(brief(problemsOf("- just\n- a list\n"))).toEqual([
+      "1:1  expected a mapping with repository, app, template, ssh, routing and services",
+    ]);
+    expect(brief(problemsOf(""))).toEqual([
+      "1:1  expected a mapping with repository, app, template, ssh, routing and services",
+    ]);
   });
 });
 
@@ -184,13 +223,16 @@ describe("parseDeployConfig: rules across fields", () => {
   });
 
   it("maxReplicas below replicas", () => {
-    expect(brief(problemsOf(MINIMAL.replace("    port: 8080", "    port: 8080\n    replicas: 4\n    maxReplicas: 2")))).toEqual([
-      "16:18 /services/web/maxReplicas must be ≥ replicas (4)",
-    ]);
+    expect(
+      brief(problemsOf(MINIMAL.replace("    port: 8080", "    port: 8080\n    replicas: 4\n    maxReplicas: 2"))),
+    ).toEqual(["16:18 /services/web/maxReplicas must be ≥ replicas (4)"]);
   });
 
   it("a reservation above the limit points at the reservation when written", () => {
-    const text = MINIMAL.replace("    port: 8080", "    port: 8080\n    resources:\n      limits: { cpus: 0.25, memory: 64M }\n      reservations: { cpus: 0.5, memory: 128M }");
+    const text = MINIMAL.replace(
+      "    port: 8080",
+      "    port: 8080\n    resources:\n      limits: { cpus: 0.25, memory: 64M }\n      reservations: { cpus: 0.5, memory: 128M }",
+    );
     expect(brief(problemsOf(text))).toEqual([
       "17:29 /services/web/resources/reservations/cpus CPU reservation 0.5 exceeds the limit 0.25; lower the reservation or raise the limit",
       "17:42 /services/web/resources/reservations/memory memory reservation 128M exceeds the limit 64M; lower the reservation or raise the limit",
@@ -214,7 +256,10 @@ describe("parseDeployConfig: rules across fields", () => {
   });
 
   it("unknown {{variables}} in image and env values are caught before any deploy", () => {
-    const text = MINIMAL.replace("{{sha}}", "{{commit}}").replace("    public: true", "    public: true\n    env:\n      URL: \"{{url}}/{{ branch }}\"");
+    const text = MINIMAL.replace("{{sha}}", "{{commit}}").replace(
+      "    public: true",
+      '    public: true\n    env:\n      URL: "{{url}}/{{ branch }}"',
+    );
     expect(brief(problemsOf(text)).map((p) => p.replace(/; known: .*/, ""))).toEqual([
       "13:12 /services/web/image unknown variable {{commit}}",
       "17:12 /services/web/env/URL unknown variable {{branch}}",

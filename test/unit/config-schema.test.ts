@@ -33,7 +33,10 @@ describe("berth-config.schema.json", () => {
   it("gives every field a title and a description, except plain map values", () => {
     const missing: string[] = [];
     eachPropertySchema(schema, "", (path, node) => {
-      const target = typeof node.$ref === "string" ? (schema.definitions as Record<string, Node>)[node.$ref.split("/").pop()!]! : node;
+      const target =
+        typeof node.$ref === "string"
+          ? (schema.definitions as Record<string, Node>)[node.$ref.split("/").pop()!]!
+          : node;
       if (typeof target.title !== "string" || typeof target.description !== "string") missing.push(path);
     });
     expect(missing).toEqual([]);
@@ -66,15 +69,26 @@ describe("berth-config.schema.json", () => {
       app: "shop",
       template: "web-service.yml",
       ssh: { host: "127.0.0.1", port: 2222, user: "berth" },
-      routing: { mode: "host-port", scheme: "http", domain: "preview.localhost", previewPortBase: 20000, probeHost: "127.0.0.1" },
+      routing: {
+        mode: "host-port",
+        scheme: "http",
+        domain: "preview.localhost",
+        previewPortBase: 20000,
+        probeHost: "127.0.0.1",
+      },
       services: { web: { image: "berth-test-web:1", port: 8080, healthPath: "/healthz", public: true } },
     });
-    expect(parseDeployConfig("s.yml", text, { ...env, BERTH_TEST_IMAGE: "registry.local/web:2" }).config?.services.web?.image).toBe("registry.local/web:2");
+    expect(
+      parseDeployConfig("s.yml", text, { ...env, BERTH_TEST_IMAGE: "registry.local/web:2" }).config?.services.web
+        ?.image,
+    ).toBe("registry.local/web:2");
   });
 
   it("the Traefik example passes it too", () => {
     const text = read("deploy-configs/examples/traefik.example.yml");
-    const { problems, config } = parseDeployConfig("traefik.example.yml", text, { BLOG_MANAGER_HOST_KEY: "SHA256:abc=" });
+    const { problems, config } = parseDeployConfig("traefik.example.yml", text, {
+      BLOG_MANAGER_HOST_KEY: "SHA256:abc=",
+    });
     expect(problems).toEqual([]);
     expect(config?.routing).toMatchObject({ mode: "traefik", scheme: "https", traefik: { certResolver: "wildcard" } });
   });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { assertPullRequestNumber, previewEnvironment, productionEnvironment, stagingEnvironment } from "../../app/core/environment.js";
-import { assertSwarmName, isSwarmName, serviceFullName, SWARM_NAME, SWARM_NAME_MAX } from "../../app/core/swarm-names.js";
+import {
+  assertPullRequestNumber,
+  previewEnvironment,
+  productionEnvironment,
+  stagingEnvironment,
+} from "../../app/core/environment.js";
+import {
+  assertSwarmName,
+  isSwarmName,
+  serviceFullName,
+  SWARM_NAME,
+  SWARM_NAME_MAX,
+} from "../../app/core/swarm-names.js";
 import { FinalError } from "../../app/errors.js";
 
 describe("environment names", () => {
@@ -27,7 +38,8 @@ describe("environment names", () => {
 describe("Swarm names", () => {
   it("follows Swarm's rule", () => {
     for (const ok of ["a", "shop-pr-1", "A_b-c", "x--y", "a1"]) expect(isSwarmName(ok)).toBe(true);
-    for (const bad of ["", "-a", "a-", "_a", "a_", "a.b", "a b", "a\nb", "ä", "a/b"]) expect(isSwarmName(bad)).toBe(false);
+    for (const bad of ["", "-a", "a-", "_a", "a_", "a.b", "a b", "a\nb", "ä", "a/b"])
+      expect(isSwarmName(bad)).toBe(false);
   });
 
   it("limits length to 63, including the <stack>_ prefix of services", () => {

@@ -15,16 +15,30 @@ import { ConfigError } from "../../app/errors.js";
 const root = new URL("../../", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), "utf8");
 const SHA = "0123456789abcdef0123456789abcdef01234567";
-const ENV = { BERTH_SSH_HOST: "127.0.0.1", BERTH_SSH_PORT: "2222", BERTH_SSH_USER: "berth", BERTH_SSH_KEY_PATH: "/keys/id", BERTH_SSH_HOST_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRlc3Q=" };
+const ENV = {
+  BERTH_SSH_HOST: "127.0.0.1",
+  BERTH_SSH_PORT: "2222",
+  BERTH_SSH_USER: "berth",
+  BERTH_SSH_KEY_PATH: "/keys/id",
+  BERTH_SSH_HOST_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRlc3Q=",
+};
 const TEMPLATE = read("templates/web-service.yml");
-const parseShop = (extra: string, edit: (t: string) => string = (t) => t) => parseDeployConfig("deploy-configs/shop.yml", `${edit(read("deploy-configs/shop.yml"))}\n${extra}`, ENV);
+const parseShop = (extra: string, edit: (t: string) => string = (t) => t) =>
+  parseDeployConfig("deploy-configs/shop.yml", `${edit(read("deploy-configs/shop.yml"))}\n${extra}`, ENV);
 const shop = (extra = "", edit?: (t: string) => string): DeployConfig => {
   const parsed = parseShop(extra, edit);
   expect(parsed.problems).toEqual([]);
   return parsed.config!;
 };
 const render = (config: DeployConfig, more: Partial<Parameters<typeof renderStack>[0]> = {}) =>
-  renderStack({ config, templateFile: "templates/web-service.yml", templateText: TEMPLATE, environment: previewEnvironment("shop", 601), sha: SHA, ...more });
+  renderStack({
+    config,
+    templateFile: "templates/web-service.yml",
+    templateText: TEMPLATE,
+    environment: previewEnvironment("shop", 601),
+    sha: SHA,
+    ...more,
+  });
 function refusal(run: () => unknown): ConfigError {
   try {
     run();
@@ -45,15 +59,21 @@ describe("config: preview policies, quotas and secrets keys", () => {
   });
 
   it("refuses a mount of an undeclared secret, and a secret with both env and file", () => {
-    const undeclared = parseShop("", (t) => t.replace("    replicas: 1\n", "    replicas: 1\n    secrets: [db_password]\n"));
-    expect(undeclared.problems.map((p) => p.message)).toEqual([expect.stringContaining("secret 'db_password' is not declared under the top-level 'secrets'")]);
+    const undeclared = parseShop("", (t) =>
+      t.replace("    replicas: 1\n", "    replicas: 1\n    secrets: [db_password]\n"),
+    );
+    expect(undeclared.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("secret 'db_password' is not declared under the top-level 'secrets'"),
+    ]);
     const both = parseShop("secrets:\n  db_password: { env: SHOP_DB, file: /run/x }\n");
     expect(both.problems).toHaveLength(1);
     expect(both.problems[0]!.path).toBe("/secrets/db_password");
   });
 
   it("refuses an unknown onCap and a negative cap with the allowed values", () => {
-    const bad = parseShop("", (t) => t.replace("  maxFailedTasks: 3\n", "  maxFailedTasks: 3\n  onCap: evict\n  maxLive: -1\n"));
+    const bad = parseShop("", (t) =>
+      t.replace("  maxFailedTasks: 3\n", "  maxFailedTasks: 3\n  onCap: evict\n  maxLive: -1\n"),
+    );
     const text = bad.problems.map((p) => `${p.path} ${p.message}`).join("\n");
     expect(text).toMatch(/\/preview\/onCap .*refuse.*evict-lru/);
     expect(text).toMatch(/\/preview\/maxLive .*0/);
@@ -72,7 +92,8 @@ describe("quotas", () => {
         line: parsed.problems[0]!.line,
         col: parsed.problems[0]!.col,
         path: "/quotas/preview/cpus",
-        message: "web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU. Lower the service's resources or replicas, or raise quotas.preview.cpus",
+        message:
+          "web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU. Lower the service's resources or replicas, or raise quotas.preview.cpus",
       },
     ]);
     expect(parsed.problems[0]!.line).toBeGreaterThan(30); // the appended quotas block, not line 1
@@ -85,11 +106,15 @@ describe("quotas", () => {
     const err = refusal(() => render(config));
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatchObject({ path: "/quotas/preview/cpus" });
-    expect(err.problems[0]!.message).toBe("web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU. Lower the service's resources or replicas, or raise quotas.preview.cpus");
+    expect(err.problems[0]!.message).toBe(
+      "web asks 4 CPUs of CPU limit (web 4 CPUs × 1 replica); the preview quota is 1 CPU. Lower the service's resources or replicas, or raise quotas.preview.cpus",
+    );
   });
 
   it("counts replicas (a /scale goes through the same check) and every measure", () => {
-    const config = shop("quotas:\n  preview: { cpus: 1, memory: 128M, reservedMemory: 40M, maxReplicas: 2, maxTotalReplicas: 2 }\n");
+    const config = shop(
+      "quotas:\n  preview: { cpus: 1, memory: 128M, reservedMemory: 40M, maxReplicas: 2, maxTotalReplicas: 2 }\n",
+    );
     expect(() => render(config, { replicas: { web: 2 } })).not.toThrow(); // 2 × 0.5 CPU, 2 × 64M, 2 × 16M
     const err = refusal(() => render(config, { replicas: { web: 3 } }));
     expect(err.problems.map((p) => p.message)).toEqual([
@@ -104,14 +129,28 @@ describe("quotas", () => {
   it("applies the kind's own quota: a staging stack is not bound by the preview quota", () => {
     const config = shop();
     config.quotas = { preview: { cpus: 0.1 }, staging: { cpus: 1 } };
-    expect(() => renderStack({ config, templateFile: "t.yml", templateText: TEMPLATE, environment: stagingEnvironment("shop"), sha: SHA })).not.toThrow();
+    expect(() =>
+      renderStack({
+        config,
+        templateFile: "t.yml",
+        templateText: TEMPLATE,
+        environment: stagingEnvironment("shop"),
+        sha: SHA,
+      }),
+    ).not.toThrow();
     expect(refusal(() => render(config)).problems[0]!.path).toBe("/quotas/preview/cpus");
   });
 
   it("the repository quota adds what the other live environments use", () => {
     const config = shop("quotas:\n  repository: { cpus: 1.2 }\n");
-    expect(() => render(config, { otherUsage: { cpus: 0.5, memoryBytes: 0, reservedCpus: 0, reservedMemoryBytes: 0, replicas: 1 } })).not.toThrow();
-    const err = refusal(() => render(config, { otherUsage: { cpus: 1, memoryBytes: 0, reservedCpus: 0, reservedMemoryBytes: 0, replicas: 2 } }));
+    expect(() =>
+      render(config, {
+        otherUsage: { cpus: 0.5, memoryBytes: 0, reservedCpus: 0, reservedMemoryBytes: 0, replicas: 1 },
+      }),
+    ).not.toThrow();
+    const err = refusal(() =>
+      render(config, { otherUsage: { cpus: 1, memoryBytes: 0, reservedCpus: 0, reservedMemoryBytes: 0, replicas: 2 } }),
+    );
     expect(err.problems[0]!.message).toBe(
       "web asks 0.5 CPUs of CPU limit (web 0.5 CPUs × 1 replica) on top of 1 CPU used by its other live environments; the repository quota is 1.2 CPUs. Lower the service's resources or replicas, or raise quotas.repository.cpus",
     );
@@ -120,13 +159,22 @@ describe("quotas", () => {
 
   it("sums limit × replicas over services", () => {
     const usage = totalUsage(servicesUsage(shop(), { web: 3 }));
-    expect(usage).toEqual({ cpus: 1.5, memoryBytes: 3 * 64 * 1024 ** 2, reservedCpus: 0.15, reservedMemoryBytes: 3 * 16 * 1024 ** 2, replicas: 3 });
+    expect(usage).toEqual({
+      cpus: 1.5,
+      memoryBytes: 3 * 64 * 1024 ** 2,
+      reservedCpus: 0.15,
+      reservedMemoryBytes: 3 * 16 * 1024 ** 2,
+      replicas: 3,
+    });
     expect(quotaProblems(servicesUsage(shop(), {}), undefined, "preview")).toEqual([]);
   });
 });
 
 describe("secrets in the rendered stack", () => {
-  const withSecret = () => shop("secrets:\n  db_password: { env: SHOP_DB_PASSWORD }\n", (t) => t.replace("    replicas: 1\n", "    replicas: 1\n    secrets: [db_password]\n"));
+  const withSecret = () =>
+    shop("secrets:\n  db_password: { env: SHOP_DB_PASSWORD }\n", (t) =>
+      t.replace("    replicas: 1\n", "    replicas: 1\n    secrets: [db_password]\n"),
+    );
 
   it("mounts an external secret by its content-hashed name; the YAML never holds a value", () => {
     const name = secretSwarmName("shop-pr-601", "db_password", "hunter2-value");
@@ -142,8 +190,12 @@ describe("secrets in the rendered stack", () => {
     expect(a).toMatch(/^shop-pr-601_db_password_[0-9a-f]{10}$/);
     expect(secretSwarmName("shop-pr-601", "db_password", "one-value")).toBe(a);
     expect(secretSwarmName("shop-pr-601", "db_password", "two-value")).not.toBe(a);
-    const long = parseShop("secrets:\n  a_very_long_secret_n: { env: X }\n", (t) => t.replace("app: shop", "app: a-thirty-character-app-name-x"));
-    expect(long.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/would be named with \d+ characters \(limit 64\)/));
+    const long = parseShop("secrets:\n  a_very_long_secret_n: { env: X }\n", (t) =>
+      t.replace("app: shop", "app: a-thirty-character-app-name-x"),
+    );
+    expect(long.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/would be named with \d+ characters \(limit 64\)/),
+    );
   });
 
   it("renders no secrets when none were created (CLI render)", () => {
@@ -153,8 +205,14 @@ describe("secrets in the rendered stack", () => {
 
 describe("isolation in the rendered stack", () => {
   it("the stack's own network is attachable only when the config says", () => {
-    expect(parse(render(shop()).yaml).networks.berth).toMatchObject({ driver: "overlay", attachable: false, labels: { "berth.repository": "acme/shop", "berth.environment": "pr-601" } });
-    const open = shop("", (t) => t.replace("  maxFailedTasks: 3\n", "  maxFailedTasks: 3\n  attachableNetwork: true\n"));
+    expect(parse(render(shop()).yaml).networks.berth).toMatchObject({
+      driver: "overlay",
+      attachable: false,
+      labels: { "berth.repository": "acme/shop", "berth.environment": "pr-601" },
+    });
+    const open = shop("", (t) =>
+      t.replace("  maxFailedTasks: 3\n", "  maxFailedTasks: 3\n  attachableNetwork: true\n"),
+    );
     expect(parse(render(open).yaml).networks.berth.attachable).toBe(true);
   });
 });

@@ -26,7 +26,9 @@ describe("update policy", () => {
   it("stops first only when a host-mode port is published", () => {
     expect(publishesHostPort([{ target: 80, published: 8080, mode: "host" }])).toBe(true);
     expect(publishesHostPort([{ target: 80, published: 8080 }, "9000:90"])).toBe(false);
-    expect(updatePolicies({ ports: [{ target: 80, published: 1, mode: "host" }] }, {}).update_config.order).toBe("stop-first");
+    expect(updatePolicies({ ports: [{ target: 80, published: 1, mode: "host" }] }, {}).update_config.order).toBe(
+      "stop-first",
+    );
     expect(updatePolicies({}, { update: { delay: "5s", order: "stop-first", failure_action: "pause" } })).toEqual({
       update_config: { delay: "5s", parallelism: 1, order: "start-first", failure_action: "rollback", monitor: "10s" },
       rollback_config: { parallelism: 1, order: "start-first", failure_action: "pause", monitor: "10s" },
@@ -35,7 +37,15 @@ describe("update policy", () => {
 });
 
 describe("Traefik label validation", () => {
-  const good = traefikLabels({ name: "shop-pr-1", host: "shop-pr-1.preview.example.com", port: 8080, entrypoint: "websecure", tls: true, certResolver: "le", network: "traefik-public" });
+  const good = traefikLabels({
+    name: "shop-pr-1",
+    host: "shop-pr-1.preview.example.com",
+    port: 8080,
+    entrypoint: "websecure",
+    tls: true,
+    certResolver: "le",
+    network: "traefik-public",
+  });
 
   it("accepts what Berth renders", () => {
     expect(validateTraefikLabels(good)).toEqual([]);

@@ -23,14 +23,20 @@ function config(edit: (t: string) => string = (t) => t, env: Record<string, stri
   expect(problems).toEqual([]);
   return config!;
 }
-function render(templateText: string, cfg = config(), environment: EnvironmentRef = previewEnvironment("shop", 4), sha = SHA) {
+function render(
+  templateText: string,
+  cfg = config(),
+  environment: EnvironmentRef = previewEnvironment("shop", 4),
+  sha = SHA,
+) {
   return renderStack({ config: cfg, templateFile: "templates/t.yml", templateText, environment, sha });
 }
 function problems(run: () => unknown): string[] {
   try {
     run();
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.path} ${p.message}`);
+    if (err instanceof ConfigError)
+      return err.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.path} ${p.message}`);
     throw err;
   }
   throw new Error("expected a ConfigError");
@@ -44,7 +50,8 @@ describe("template problems", () => {
   });
 
   it("unknown and undefined variables are reported at their scalar", () => {
-    const text = "services:\n  web:\n    image: x\n    command: ['{{nope}}', '{{pr}}']\n    hostname: '{{port}}-{{health_path}}'\nx-note: '{{service}}'\n";
+    const text =
+      "services:\n  web:\n    image: x\n    command: ['{{nope}}', '{{pr}}']\n    hostname: '{{port}}-{{health_path}}'\nx-note: '{{service}}'\n";
     expect(problems(() => render(text, config(), productionEnvironment("shop")))).toEqual([
       "templates/t.yml:4:15 /services/web/command/0 unknown template variable {{nope}}; known: {{sha}}, {{short_sha}}, {{pr}}, {{environment}}, {{stack}}, {{app}}, {{host}}, {{url}}, {{repository}}, {{service}}, {{port}}, {{health_path}}",
       "templates/t.yml:4:27 /services/web/command/1 {{pr}} exists only in preview environments, not in production",
@@ -54,12 +61,16 @@ describe("template problems", () => {
 
   it("{{port}} of a service the config gives no port", () => {
     const text = "services:\n  web:\n    image: x\n  side:\n    image: 'side:1'\n    command: ['{{port}}']\n";
-    expect(problems(() => render(text))).toEqual(["templates/t.yml:6:15 /services/side/command/0 {{port}} needs services.side.port in deploy-configs/shop.yml"]);
+    expect(problems(() => render(text))).toEqual([
+      "templates/t.yml:6:15 /services/side/command/0 {{port}} needs services.side.port in deploy-configs/shop.yml",
+    ]);
   });
 
   it("YAML errors, a missing services map, bad service names", () => {
-    expect(problems(() => render("services: [\n"))[0]).toMatch(/^templates\/t\.yml:2:1  YAML syntax: /);
-    expect(problems(() => render("version: '3.8'\n"))).toEqual(["templates/t.yml:1:1 /services a stack template needs a top-level 'services' mapping with at least one service"]);
+    expect(problems(() => render("services: [\n"))[0]).toMatch(/^templates\/t\.yml:2:1 {2}YAML syntax: /);
+    expect(problems(() => render("version: '3.8'\n"))).toEqual([
+      "templates/t.yml:1:1 /services a stack template needs a top-level 'services' mapping with at least one service",
+    ]);
     expect(problems(() => render(TEMPLATE + "  bad.name:\n    image: x\n"))).toEqual([
       "templates/t.yml:6:3 /services/bad.name service name 'bad.name' is not usable in Swarm: letters, digits, '-' and '_', starting and ending with a letter or digit",
     ]);
@@ -101,12 +112,14 @@ networks:
     for (const sha of ["", "0123456", SHA.toUpperCase(), `${SHA}\nservices: {}`, "g".repeat(40)]) {
       expect(() => render(TEMPLATE, config(), previewEnvironment("shop", 4), sha)).toThrow(FinalError);
     }
-    expect(() => render(TEMPLATE, config(), { kind: "preview", name: "pr-1", stack: "shop pr 1", pr: 1 })).toThrow(/not a valid Swarm name/);
+    expect(() => render(TEMPLATE, config(), { kind: "preview", name: "pr-1", stack: "shop pr 1", pr: 1 })).toThrow(
+      /not a valid Swarm name/,
+    );
   });
 });
 
 describe("values cannot change the stack's structure", () => {
-  const hostile = 'x"\n  evil:\n    image: attacker/miner\n    privileged: true\n}} {{sha}} ${HOME} $$USER \'quoted\'';
+  const hostile = "x\"\n  evil:\n    image: attacker/miner\n    privileged: true\n}} {{sha}} ${HOME} $$USER 'quoted'";
 
   it("an env value with newlines, quotes, }} and $ stays one value", () => {
     const cfg = config();
@@ -134,8 +147,13 @@ describe("values cannot change the stack's structure", () => {
   it("substituted values are not read as variables again", () => {
     const cfg = config();
     cfg.services.web!.env = { A: "{{url}}" };
-    const rendered = render("services:\n  web:\n    image: x\n    labels: ['{{repository}}']\n", { ...cfg, repository: "acme/{{sha}}" } as DeployConfig);
-    const compose = parse(rendered.yaml) as { services: { web: { labels: string[]; environment: Record<string, string> } } };
+    const rendered = render("services:\n  web:\n    image: x\n    labels: ['{{repository}}']\n", {
+      ...cfg,
+      repository: "acme/{{sha}}",
+    } as DeployConfig);
+    const compose = parse(rendered.yaml) as {
+      services: { web: { labels: string[]; environment: Record<string, string> } };
+    };
     expect(compose.services.web.labels).toEqual(["acme/{{sha}}"]);
     expect(compose.services.web.environment.A).toBe("https://shop-pr-4.preview.example.com");
   });

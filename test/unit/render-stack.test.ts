@@ -26,9 +26,16 @@ function config(file: string, text: string, env: Record<string, string> = ENV): 
   expect(problems).toEqual([]);
   return config!;
 }
-const shop = (edit: (t: string) => string = (t) => t) => config("deploy-configs/shop.yml", edit(read("deploy-configs/shop.yml")));
-const blog = (edit: (t: string) => string = (t) => t) => config("deploy-configs/blog.yml", edit(read("test/fixtures/configs/two-services.yml")));
-type Compose = { services: Record<string, any>; networks: Record<string, any>; volumes?: Record<string, any>; version?: string };
+const shop = (edit: (t: string) => string = (t) => t) =>
+  config("deploy-configs/shop.yml", edit(read("deploy-configs/shop.yml")));
+const blog = (edit: (t: string) => string = (t) => t) =>
+  config("deploy-configs/blog.yml", edit(read("test/fixtures/configs/two-services.yml")));
+type Compose = {
+  services: Record<string, any>;
+  networks: Record<string, any>;
+  volumes?: Record<string, any>;
+  version?: string;
+};
 const composeOf = (yaml: string) => parse(yaml) as Compose;
 
 function renderError(run: () => unknown): ConfigError {
@@ -42,7 +49,13 @@ function renderError(run: () => unknown): ConfigError {
 }
 
 describe("renderStack: host-port mode (deploy-configs/shop.yml + templates/web-service.yml)", () => {
-  const rendered = renderStack({ config: shop(), templateFile: "templates/web-service.yml", templateText: WEB_TEMPLATE, environment: previewEnvironment("shop", 123), sha: SHA });
+  const rendered = renderStack({
+    config: shop(),
+    templateFile: "templates/web-service.yml",
+    templateText: WEB_TEMPLATE,
+    environment: previewEnvironment("shop", 123),
+    sha: SHA,
+  });
 
   it("names, URL and hash", () => {
     expect(rendered).toMatchObject({
@@ -93,26 +106,55 @@ describe("renderStack: host-port mode (deploy-configs/shop.yml + templates/web-s
 
   it("gives the stack its own labelled overlay network and nothing external", () => {
     expect(composeOf(rendered.yaml).networks).toEqual({
-      berth: { driver: "overlay", attachable: false, labels: { "berth.repository": "acme/shop", "berth.environment": "pr-123", "berth.app": "shop" } },
+      berth: {
+        driver: "overlay",
+        attachable: false,
+        labels: { "berth.repository": "acme/shop", "berth.environment": "pr-123", "berth.app": "shop" },
+      },
     });
   });
 
   it("is deterministic, and a new commit changes the hash", () => {
-    const again = renderStack({ config: shop(), templateFile: "t", templateText: WEB_TEMPLATE, environment: previewEnvironment("shop", 123), sha: SHA });
+    const again = renderStack({
+      config: shop(),
+      templateFile: "t",
+      templateText: WEB_TEMPLATE,
+      environment: previewEnvironment("shop", 123),
+      sha: SHA,
+    });
     expect(again.yaml).toBe(rendered.yaml);
-    const other = renderStack({ config: shop(), templateFile: "t", templateText: WEB_TEMPLATE, environment: previewEnvironment("shop", 123), sha: "f".repeat(40) });
+    const other = renderStack({
+      config: shop(),
+      templateFile: "t",
+      templateText: WEB_TEMPLATE,
+      environment: previewEnvironment("shop", 123),
+      sha: "f".repeat(40),
+    });
     expect(other.hash).not.toBe(rendered.hash);
   });
 
   it("staging and production publish just below the preview base", () => {
     const input = { config: shop(), templateFile: "t", templateText: WEB_TEMPLATE, sha: SHA };
-    expect(renderStack({ ...input, environment: stagingEnvironment("shop") })).toMatchObject({ stack: "shop-staging", publishedPort: 19999, url: "http://127.0.0.1:19999" });
-    expect(renderStack({ ...input, environment: productionEnvironment("shop") })).toMatchObject({ stack: "shop", publishedPort: 19998 });
+    expect(renderStack({ ...input, environment: stagingEnvironment("shop") })).toMatchObject({
+      stack: "shop-staging",
+      publishedPort: 19999,
+      url: "http://127.0.0.1:19999",
+    });
+    expect(renderStack({ ...input, environment: productionEnvironment("shop") })).toMatchObject({
+      stack: "shop",
+      publishedPort: 19998,
+    });
   });
 
   it("refuses a published port beyond 65535", () => {
     const err = renderError(() =>
-      renderStack({ config: shop((t) => t.replace("previewPortBase: 20000", "previewPortBase: 60000")), templateFile: "t", templateText: WEB_TEMPLATE, environment: previewEnvironment("shop", 5536), sha: SHA }),
+      renderStack({
+        config: shop((t) => t.replace("previewPortBase: 20000", "previewPortBase: 60000")),
+        templateFile: "t",
+        templateText: WEB_TEMPLATE,
+        environment: previewEnvironment("shop", 5536),
+        sha: SHA,
+      }),
     );
     expect(err.problems).toEqual([
       {
@@ -120,19 +162,38 @@ describe("renderStack: host-port mode (deploy-configs/shop.yml + templates/web-s
         line: 1,
         col: 1,
         path: "/routing/previewPortBase",
-        message: "pr-5536 would publish port 65536, outside 1-65535 (routing.previewPortBase 60000); lower previewPortBase or use traefik mode",
+        message:
+          "pr-5536 would publish port 65536, outside 1-65535 (routing.previewPortBase 60000); lower previewPortBase or use traefik mode",
       },
     ]);
-    expect(renderStack({ config: shop((t) => t.replace("previewPortBase: 20000", "previewPortBase: 60000")), templateFile: "t", templateText: WEB_TEMPLATE, environment: previewEnvironment("shop", 5535), sha: SHA }).publishedPort).toBe(65535);
+    expect(
+      renderStack({
+        config: shop((t) => t.replace("previewPortBase: 20000", "previewPortBase: 60000")),
+        templateFile: "t",
+        templateText: WEB_TEMPLATE,
+        environment: previewEnvironment("shop", 5535),
+        sha: SHA,
+      }).publishedPort,
+    ).toBe(65535);
   });
 });
 
 describe("renderStack: traefik mode (two services, template with volume and own network)", () => {
-  const rendered = renderStack({ config: blog(), templateFile: "templates/two.yml", templateText: BLOG_TEMPLATE, environment: previewEnvironment("blog", 7), sha: SHA });
+  const rendered = renderStack({
+    config: blog(),
+    templateFile: "templates/two.yml",
+    templateText: BLOG_TEMPLATE,
+    environment: previewEnvironment("blog", 7),
+    sha: SHA,
+  });
   const compose = composeOf(rendered.yaml);
 
   it("routes https://<stack>.<domain> with Traefik v3 swarm labels on the public service", () => {
-    expect(rendered).toMatchObject({ url: "https://blog-pr-7.preview.example.com", probeUrl: "https://blog-pr-7.preview.example.com/healthz", services: ["web", "worker"] });
+    expect(rendered).toMatchObject({
+      url: "https://blog-pr-7.preview.example.com",
+      probeUrl: "https://blog-pr-7.preview.example.com/healthz",
+      services: ["web", "worker"],
+    });
     expect(rendered.publishedPort).toBeUndefined();
     const labels = compose.services.web.deploy.labels as Record<string, string>;
     expect(labels).toEqual({
@@ -171,7 +232,12 @@ describe("renderStack: traefik mode (two services, template with volume and own 
   it("sets replicas, resources, env and zero-downtime updates from the config", () => {
     const web = compose.services.web;
     expect(web.image).toBe(`ghcr.io/acme/blog:${SHA}`);
-    expect(web.environment).toEqual({ MODE: "web", NODE_ENV: "production", PUBLIC_URL: "https://blog-pr-7.preview.example.com", BERTH_SHA: SHA });
+    expect(web.environment).toEqual({
+      MODE: "web",
+      NODE_ENV: "production",
+      PUBLIC_URL: "https://blog-pr-7.preview.example.com",
+      BERTH_SHA: SHA,
+    });
     expect(web.deploy).toMatchObject({
       replicas: 2,
       endpoint_mode: "dnsrr",
@@ -185,12 +251,18 @@ describe("renderStack: traefik mode (two services, template with volume and own 
     const worker = compose.services.worker;
     expect(worker.image).toBe("ghcr.io/acme/blog-worker:0123456");
     expect(worker.command).toEqual(["worker", "--stack", "blog-pr-7"]);
-    expect(worker.deploy).toMatchObject({ replicas: 0, endpoint_mode: "dnsrr", update_config: { monitor: "10s", order: "start-first" } });
+    expect(worker.deploy).toMatchObject({
+      replicas: 0,
+      endpoint_mode: "dnsrr",
+      update_config: { monitor: "10s", order: "start-first" },
+    });
   });
 
   it("http scheme and no resolver: no TLS labels", () => {
     const r = renderStack({
-      config: blog((t) => t.replace("  mode: traefik\n", "  mode: traefik\n  scheme: http\n").replace("    certResolver: wildcard\n", "")),
+      config: blog((t) =>
+        t.replace("  mode: traefik\n", "  mode: traefik\n  scheme: http\n").replace("    certResolver: wildcard\n", ""),
+      ),
       templateFile: "t",
       templateText: BLOG_TEMPLATE,
       environment: previewEnvironment("blog", 7),
@@ -202,7 +274,13 @@ describe("renderStack: traefik mode (two services, template with volume and own 
   });
 
   it("uses persisted replica counts, clamped to maxReplicas", () => {
-    const input = { config: blog(), templateFile: "t", templateText: BLOG_TEMPLATE, environment: previewEnvironment("blog", 7), sha: SHA };
+    const input = {
+      config: blog(),
+      templateFile: "t",
+      templateText: BLOG_TEMPLATE,
+      environment: previewEnvironment("blog", 7),
+      sha: SHA,
+    };
     const scaled = composeOf(renderStack({ ...input, replicas: { web: 4, worker: 9 } }).yaml);
     expect(scaled.services.web.deploy.replicas).toBe(4);
     expect(scaled.services.worker.deploy.replicas).toBe(5);

@@ -9,7 +9,7 @@ import { createSecretSource } from "../../app/adapters/secrets/env-file-secrets.
 import type { DeployConfig } from "../../app/core/config/types.js";
 import { FinalError } from "../../app/errors.js";
 
-const SECRET = "s3cret-\"quoted\"-value";
+const SECRET = 's3cret-"quoted"-value';
 
 function captured(known: KnownSecrets) {
   const lines: string[] = [];
@@ -47,7 +47,13 @@ describe("reporter redaction", () => {
       someMethodAddedLater: async (...args: unknown[]) => void calls.push(args),
     };
     const reporter = redactingReporter(inner, known);
-    await reporter.createCheckRun({ owner: "a", repo: "b" }, "Berth / preview", "sha", { status: "completed", title: "t", summary: `x ${SECRET} y`, text: SECRET }, "job");
+    await reporter.createCheckRun(
+      { owner: "a", repo: "b" },
+      "Berth / preview",
+      "sha",
+      { status: "completed", title: "t", summary: `x ${SECRET} y`, text: SECRET },
+      "job",
+    );
     await reporter.someMethodAddedLater({ owner: "a", repo: "b" }, 12, `/approve by ${SECRET}`);
     expect(JSON.stringify(calls)).not.toContain("s3cret-");
     expect(calls[0]![3]).toEqual({ status: "completed", title: "t", summary: "x [redacted] y", text: "[redacted]" });
@@ -67,7 +73,11 @@ describe("secret source", () => {
 
   it("says what to fix when the variable is unset or the value too short to redact", async () => {
     const source = createSecretSource({ variables: { SHORT: "abc" }, known: new KnownSecrets() });
-    await expect(source.valuesFor(config({ api: { env: "MISSING" } }))).rejects.toThrow(new FinalError("secret 'api' (deploy-configs/x.yml): MISSING is not set in the bot's environment; set it and redeploy"));
+    await expect(source.valuesFor(config({ api: { env: "MISSING" } }))).rejects.toThrow(
+      new FinalError(
+        "secret 'api' (deploy-configs/x.yml): MISSING is not set in the bot's environment; set it and redeploy",
+      ),
+    );
     await expect(source.valuesFor(config({ api: { env: "SHORT" } }))).rejects.toThrow(/shorter than 6 characters/);
   });
 });

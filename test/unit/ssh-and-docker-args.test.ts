@@ -3,7 +3,13 @@ import { commandLine, quoteToken } from "../../app/adapters/ssh/shell-quote.js";
 import { fingerprint, hostKeyMatches } from "../../app/adapters/ssh/host-key.js";
 import { dockerArgs } from "../../app/core/docker-args.js";
 import { FinalError } from "../../app/errors.js";
-import { converged, serviceStatuses, taskProblems, type RawService, type RawTask } from "../../app/adapters/swarm/swarm-state.js";
+import {
+  converged,
+  serviceStatuses,
+  taskProblems,
+  type RawService,
+  type RawTask,
+} from "../../app/adapters/swarm/swarm-state.js";
 
 describe("argument quoting for ssh exec", () => {
   it("single-quotes every token, escaping quotes", () => {
@@ -28,9 +34,36 @@ describe("pinned host keys", () => {
 
 describe("docker argument lists", () => {
   it("are exact tokens", () => {
-    expect(dockerArgs.stackDeploy("shop-pr-123")).toEqual(["docker", "stack", "deploy", "--prune", "--resolve-image", "never", "--with-registry-auth", "-c", "-", "shop-pr-123"]);
-    expect(dockerArgs.stackServiceIds("shop-pr-123")).toEqual(["docker", "service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=shop-pr-123"]);
-    expect(dockerArgs.serviceLogs("shop-pr-123_web", 20)).toEqual(["docker", "service", "logs", "--raw", "--no-trunc", "--tail", "20", "shop-pr-123_web"]);
+    expect(dockerArgs.stackDeploy("shop-pr-123")).toEqual([
+      "docker",
+      "stack",
+      "deploy",
+      "--prune",
+      "--resolve-image",
+      "never",
+      "--with-registry-auth",
+      "-c",
+      "-",
+      "shop-pr-123",
+    ]);
+    expect(dockerArgs.stackServiceIds("shop-pr-123")).toEqual([
+      "docker",
+      "service",
+      "ls",
+      "-q",
+      "--filter",
+      "label=com.docker.stack.namespace=shop-pr-123",
+    ]);
+    expect(dockerArgs.serviceLogs("shop-pr-123_web", 20)).toEqual([
+      "docker",
+      "service",
+      "logs",
+      "--raw",
+      "--no-trunc",
+      "--tail",
+      "20",
+      "shop-pr-123_web",
+    ]);
   });
   it("refuse names Swarm would refuse and anything that is not an id", () => {
     expect(() => dockerArgs.stackRm("shop; rm -rf /")).toThrow(FinalError);
@@ -41,14 +74,45 @@ describe("docker argument lists", () => {
 });
 
 describe("swarm state", () => {
-  const svc = (id: string, name: string, replicas: number, update?: string): RawService => ({ ID: id, Spec: { Name: name, Mode: { Replicated: { Replicas: replicas } }, TaskTemplate: { ContainerSpec: { Image: "img:1@sha256:abc" } } }, UpdateStatus: update ? { State: update } : undefined });
-  const task = (id: string, service: string, desired: string, state: string, at = "2026-11-24T10:00:10Z", err?: string): RawTask => ({ ID: id, ServiceID: service, DesiredState: desired, Status: { Timestamp: at, State: state, Err: err } });
+  const svc = (id: string, name: string, replicas: number, update?: string): RawService => ({
+    ID: id,
+    Spec: {
+      Name: name,
+      Mode: { Replicated: { Replicas: replicas } },
+      TaskTemplate: { ContainerSpec: { Image: "img:1@sha256:abc" } },
+    },
+    UpdateStatus: update ? { State: update } : undefined,
+  });
+  const task = (
+    id: string,
+    service: string,
+    desired: string,
+    state: string,
+    at = "2026-11-24T10:00:10Z",
+    err?: string,
+  ): RawTask => ({
+    ID: id,
+    ServiceID: service,
+    DesiredState: desired,
+    Status: { Timestamp: at, State: state, Err: err },
+  });
 
   it("counts only tasks Swarm wants running that run; an update in progress is not converged", () => {
     const services = [svc("s1", "st_web", 2, "updating")];
-    const tasks = [task("t1", "s1", "running", "running"), task("t2", "s1", "shutdown", "running"), task("t3", "s1", "running", "starting")];
+    const tasks = [
+      task("t1", "s1", "running", "running"),
+      task("t2", "s1", "shutdown", "running"),
+      task("t3", "s1", "running", "starting"),
+    ];
     const [web] = serviceStatuses("st", services, tasks);
-    expect(web).toMatchObject({ service: "web", fullName: "st_web", image: "img:1", desired: 2, running: 1, updateState: "updating" });
+    expect(web).toMatchObject({
+      service: "web",
+      fullName: "st_web",
+      image: "img:1",
+      desired: 2,
+      running: 1,
+      updateState: "updating",
+    });
     expect(converged(web!)).toBe(false);
     expect(converged({ ...web!, running: 2, updateState: "completed" })).toBe(true);
   });
@@ -61,6 +125,9 @@ describe("swarm state", () => {
       task("t1", "s1", "shutdown", "rejected", "2026-11-24T10:00:15Z", "No such image: x"),
     ];
     const problems = taskProblems("st", services, tasks, Date.parse("2026-11-24T10:00:00Z"));
-    expect(problems.map((p) => [p.taskId, p.error])).toEqual([["t1", "No such image: x"], ["t2", "task: non-zero exit (1)"]]);
+    expect(problems.map((p) => [p.taskId, p.error])).toEqual([
+      ["t1", "No such image: x"],
+      ["t2", "task: non-zero exit (1)"],
+    ]);
   });
 });

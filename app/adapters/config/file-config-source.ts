@@ -8,17 +8,28 @@ import { ConfigError } from "../../errors.js";
 
 const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 
-export function createFileConfigSource(opts: { configDir: string; templatesDir: string; variables: Record<string, string | undefined>; cwd?: string }): ConfigSource {
+export function createFileConfigSource(opts: {
+  configDir: string;
+  templatesDir: string;
+  variables: Record<string, string | undefined>;
+  cwd?: string;
+}): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
   return {
     async forRepository(repository: string): Promise<RepositoryConfig | undefined> {
       const names = (await readdir(opts.configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-      const files = await Promise.all(names.map(async (n) => ({ file: shown(join(opts.configDir, n)), text: await readFile(join(opts.configDir, n), "utf8") })));
+      const files = await Promise.all(
+        names.map(async (n) => ({
+          file: shown(join(opts.configDir, n)),
+          text: await readFile(join(opts.configDir, n), "utf8"),
+        })),
+      );
       return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
     },
     async template(name: string) {
       const file = join(opts.templatesDir, name);
-      if (!TEMPLATE_NAME.test(name)) throw new ConfigError(`template name ${JSON.stringify(name)} is not a plain .yml file name`);
+      if (!TEMPLATE_NAME.test(name))
+        throw new ConfigError(`template name ${JSON.stringify(name)} is not a plain .yml file name`);
       try {
         return { file: shown(file), text: await readFile(file, "utf8") };
       } catch {

@@ -15,7 +15,11 @@ export function classifyGitHubError(what: string, err: unknown): Error {
   const reset = Number(headers["x-ratelimit-reset"]);
   const message = `${what}: GitHub answered ${status || "no response"}: ${e.message ?? String(err)}`;
   if (status === 429 || (status === 403 && (Number.isFinite(retryAfter) || headers["x-ratelimit-remaining"] === "0"))) {
-    const waitMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) : 60_000;
+    const waitMs = Number.isFinite(retryAfter)
+      ? retryAfter * 1000
+      : Number.isFinite(reset)
+        ? Math.max(0, reset * 1000 - Date.now())
+        : 60_000;
     return new TransientError(message, waitMs, { cause: err });
   }
   if (status >= 500 || status === 0) return new TransientError(message, undefined, { cause: err });

@@ -8,7 +8,9 @@ const PERMISSIONS = new Set(["admin", "maintain", "write", "triage", "read", "no
 export function createCommandGitHub(octokit: OctokitLike): CommandGitHub {
   return {
     async pullRequest(repo, number) {
-      const { data } = await call("get pull request", () => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number }));
+      const { data } = await call("get pull request", () =>
+        octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number }),
+      );
       return {
         number: data.number,
         state: data.state === "open" ? "open" : "closed",
@@ -21,9 +23,12 @@ export function createCommandGitHub(octokit: OctokitLike): CommandGitHub {
     },
 
     async permissionOf(repo, login) {
-      let data: any;
+      let data: { permission?: string; role_name?: string };
       try {
-        ({ data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: login }));
+        ({ data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+          ...repo,
+          username: login,
+        }));
       } catch (err) {
         // GitHub answers 404 for a login that is not a collaborator (or no longer exists): no permission at all.
         if ((err as { status?: number }).status === 404) return "none";
@@ -31,20 +36,35 @@ export function createCommandGitHub(octokit: OctokitLike): CommandGitHub {
       }
       // `permission` folds maintain into write and triage into read; role_name keeps them apart (custom roles
       // fall back to the folded value).
-      return PERMISSIONS.has(data.role_name) ? data.role_name : PERMISSIONS.has(data.permission) ? data.permission : "none";
+      const { role_name: role = "", permission = "" } = data;
+      return PERMISSIONS.has(role) ? role : PERMISSIONS.has(permission) ? permission : "none";
     },
 
     async react(repo, commentId, reaction) {
-      await call("add reaction", () => octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: commentId, content: reaction }));
+      await call("add reaction", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+          ...repo,
+          comment_id: commentId,
+          content: reaction,
+        }),
+      );
     },
 
     async reply(repo, number, body) {
-      const { data } = await call("create comment", () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: number, body }));
+      const { data } = await call("create comment", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: number,
+          body,
+        }),
+      );
       return data.id as number;
     },
 
     async deployedShas(repo, environment) {
-      const list = await call("list deployments", () => octokit.paginate("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 100 }));
+      const list = await call("list deployments", () =>
+        octokit.paginate("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 100 }),
+      );
       return list.map((d) => String(d.sha));
     },
   };

@@ -6,7 +6,9 @@ export function createGitHubCommits(octokit: OctokitLike): GitHubCommits {
   return {
     async checkSuites(repo, sha) {
       // paginate flattens { total_count, check_suites: [...] } into the array.
-      const suites = await call("list check suites", () => octokit.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-suites", { ...repo, ref: sha, per_page: 100 }));
+      const suites = await call("list check suites", () =>
+        octokit.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-suites", { ...repo, ref: sha, per_page: 100 }),
+      );
       return suites.map((s) => ({
         id: s.id,
         app: { id: s.app?.id ?? 0, slug: s.app?.slug ?? "unknown", name: s.app?.name },
@@ -17,24 +19,51 @@ export function createGitHubCommits(octokit: OctokitLike): GitHubCommits {
       }));
     },
     async resolveCommit(repo, ref) {
-      const { data } = await call(`resolve ${ref}`, () => octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref }));
+      const { data } = await call(`resolve ${ref}`, () =>
+        octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref }),
+      );
       return data.sha as string;
     },
     async mergedPullsOf(repo, sha) {
-      const pulls = await call("list pulls of commit", () => octokit.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: sha, per_page: 100 }));
+      const pulls = await call("list pulls of commit", () =>
+        octokit.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
+          ...repo,
+          commit_sha: sha,
+          per_page: 100,
+        }),
+      );
       return pulls.filter((p) => p.merged_at).map((p) => p.number as number);
     },
     async appendToStickyComment(repo, pr, marker, line) {
-      const comments = await call("list comments", () => octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: pr, per_page: 100 }));
-      const ours = comments.find((c) => typeof c.body === "string" && c.body.includes(marker) && (c.user?.type === "Bot" || c.performed_via_github_app));
+      const comments = await call("list comments", () =>
+        octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: pr,
+          per_page: 100,
+        }),
+      );
+      const ours = comments.find(
+        (c) =>
+          typeof c.body === "string" &&
+          c.body.includes(marker) &&
+          (c.user?.type === "Bot" || c.performed_via_github_app),
+      );
       if (!ours) return false;
       if ((ours.body as string).includes(line)) return true;
-      await call("update comment", () => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: ours.id, body: `${ours.body}\n\n${line}` }));
+      await call("update comment", () =>
+        octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          ...repo,
+          comment_id: ours.id,
+          body: `${ours.body}\n\n${line}`,
+        }),
+      );
       return true;
     },
     async tarball(repo, sha) {
       // GitHub answers with a redirect to codeload; Octokit follows it and hands binary bodies over as ArrayBuffer.
-      const { data } = await call("download tarball", () => octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha }));
+      const { data } = await call("download tarball", () =>
+        octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: sha }),
+      );
       if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return Buffer.from(data as ArrayBuffer);
       throw new Error(`tarball of ${sha} came back as ${typeof data}, not binary`);
     },

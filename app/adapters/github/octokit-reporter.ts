@@ -4,7 +4,11 @@ import { callGitHub as call, type OctokitLike } from "./octokit-call.js";
 import { classifyGitHubError } from "./github-errors.js";
 
 export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
-  const output = (s: { title: string; summary: string; text?: string }) => ({ title: s.title, summary: s.summary, ...(s.text ? { text: s.text } : {}) });
+  const output = (s: { title: string; summary: string; text?: string }) => ({
+    title: s.title,
+    summary: s.summary,
+    ...(s.text ? { text: s.text } : {}),
+  });
   const reporter: GitHubReporter = {
     async createCheckRun(repo: RepoRef, name, sha, state, externalId) {
       const { data } = await call("create check run", () =>
@@ -27,7 +31,9 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
           ...repo,
           check_run_id: id,
           status: state.status,
-          ...(state.status === "completed" ? { conclusion: state.conclusion, completed_at: new Date().toISOString() } : {}),
+          ...(state.status === "completed"
+            ? { conclusion: state.conclusion, completed_at: new Date().toISOString() }
+            : {}),
           output: output(state),
         }),
       );
@@ -49,7 +55,10 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
         }),
       );
       if (status !== 201 || typeof data.id !== "number") {
-        throw classifyGitHubError("create deployment", { status: 422, message: data?.message ?? `unexpected status ${status}` });
+        throw classifyGitHubError("create deployment", {
+          status: 422,
+          message: data?.message ?? `unexpected status ${status}`,
+        });
       }
       return data.id as number;
     },
@@ -69,11 +78,17 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
     },
 
     async deactivateEnvironment(repo, environment, description) {
-      const deployments = await call("list deployments", () => octokit.paginate("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 100 }));
+      const deployments = await call("list deployments", () =>
+        octokit.paginate("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 100 }),
+      );
       const deactivated: number[] = [];
       for (const d of deployments) {
         const statuses = await call("list deployment statuses", () =>
-          octokit.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", { ...repo, deployment_id: d.id, per_page: 1 }),
+          octokit.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+            ...repo,
+            deployment_id: d.id,
+            per_page: 1,
+          }),
         );
         if (statuses.data[0]?.state === "inactive") continue;
         await reporter.createDeploymentStatus(repo, d.id, { state: "inactive", description });
@@ -84,16 +99,35 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
 
     async upsertStickyComment(repo, issueNumber, marker, body) {
       const comments = await call("list comments", () =>
-        octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, per_page: 100 }),
+        octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: issueNumber,
+          per_page: 100,
+        }),
       );
       // Only our own comment counts: a human quoting the marker must not get their comment overwritten.
-      const ours = comments.find((c) => typeof c.body === "string" && c.body.includes(marker) && (c.user?.type === "Bot" || c.performed_via_github_app));
+      const ours = comments.find(
+        (c) =>
+          typeof c.body === "string" &&
+          c.body.includes(marker) &&
+          (c.user?.type === "Bot" || c.performed_via_github_app),
+      );
       if (ours) {
-        await call("update comment", () => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: ours.id, body }));
+        await call("update comment", () =>
+          octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+            ...repo,
+            comment_id: ours.id,
+            body,
+          }),
+        );
         return ours.id as number;
       }
       const { data } = await call("create comment", () =>
-        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, body }),
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: issueNumber,
+          body,
+        }),
       );
       return data.id as number;
     },

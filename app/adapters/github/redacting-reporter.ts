@@ -8,7 +8,11 @@ export function redactingReporter<T extends object = GitHubReporter>(inner: T, k
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (typeof value !== "function") return value;
-      return (...args: unknown[]) => value.apply(target, args.map((a) => known.deep(a)));
+      return (...args: unknown[]) =>
+        value.apply(
+          target,
+          args.map((a) => known.deep(a)),
+        );
     },
   });
 }

@@ -11,7 +11,8 @@ return 1`;
 export function createActivityStore(redis: Redis, prefix: string): ActivityStore {
   const key = `${prefix}:berth:activity`;
   const field = (repository: string, pr: number) => `${repository.toLowerCase()}#${pr}`;
-  const all = async (): Promise<Activity[]> => Object.values(await redis.hgetall(key)).map((raw) => JSON.parse(raw) as Activity);
+  const all = async (): Promise<Activity[]> =>
+    Object.values(await redis.hgetall(key)).map((raw) => JSON.parse(raw) as Activity);
   return {
     async touch(a) {
       // A retried job carries its original receivedAt: it must not make a preview look older than it is.
@@ -20,7 +21,8 @@ export function createActivityStore(redis: Redis, prefix: string): ActivityStore
     all,
     async ofRepository(repository) {
       const out = new Map<string, Activity>();
-      for (const a of await all()) if (a.repository.toLowerCase() === repository.toLowerCase()) out.set(`pr-${a.pr}`, a);
+      for (const a of await all())
+        if (a.repository.toLowerCase() === repository.toLowerCase()) out.set(`pr-${a.pr}`, a);
       return out;
     },
     async forget(repository, pr) {

@@ -14,7 +14,11 @@ export function createReleaseStore(redis: Redis, prefix: string): ReleaseStore {
     },
     async record(repository, environment, release, keep) {
       const key = historyKey(repository, environment);
-      await redis.multi().lpush(key, JSON.stringify(release)).ltrim(key, 0, keep - 1).exec();
+      await redis
+        .multi()
+        .lpush(key, JSON.stringify(release))
+        .ltrim(key, 0, keep - 1)
+        .exec();
     },
     async waiting(repository, environment) {
       const raw = await redis.get(waitingKey(repository, environment));

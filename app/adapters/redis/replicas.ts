@@ -14,7 +14,12 @@ export function createReplicaStore(redis: Redis, prefix: string): ReplicaStore {
     },
     async set(repository, pr, service, value) {
       if (value === undefined) await redis.hdel(key(repository, pr), service);
-      else await redis.multi().hset(key(repository, pr), service, JSON.stringify(value)).expire(key(repository, pr), TTL_SECONDS).exec();
+      else
+        await redis
+          .multi()
+          .hset(key(repository, pr), service, JSON.stringify(value))
+          .expire(key(repository, pr), TTL_SECONDS)
+          .exec();
     },
     async forget(repository, pr) {
       await redis.del(key(repository, pr));

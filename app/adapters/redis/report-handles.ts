@@ -15,7 +15,9 @@ export function createReportHandleStore(redis: Redis, prefix: string): ReportHan
       return handles;
     },
     async merge(jobId, handles) {
-      const fields = Object.entries(handles).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]);
+      const fields = Object.entries(handles)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]);
       if (fields.length === 0) return;
       await redis.multi().hset(key(jobId), Object.fromEntries(fields)).expire(key(jobId), TTL_SECONDS).exec();
     },

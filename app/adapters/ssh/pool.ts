@@ -95,12 +95,19 @@ export function createSshPool(opts: { log?: Logger; maxChannels?: number; connec
       () =>
         new Promise<ExecResult>((resolve, reject) => {
           client.exec(line, (err, stream) => {
-            if (err) return reject(new TransientError(`SSH exec on ${target.host} failed: ${err.message}`, undefined, { cause: err }));
+            if (err)
+              return reject(
+                new TransientError(`SSH exec on ${target.host} failed: ${err.message}`, undefined, { cause: err }),
+              );
             let stdout = "";
             let stderr = "";
             const timer = setTimeout(() => {
               stream.close();
-              reject(new TransientError(`${argv.slice(0, 3).join(" ")} on ${target.host} did not finish within ${execOpts.timeoutMs} ms`));
+              reject(
+                new TransientError(
+                  `${argv.slice(0, 3).join(" ")} on ${target.host} did not finish within ${execOpts.timeoutMs} ms`,
+                ),
+              );
             }, execOpts.timeoutMs ?? 120_000);
             stream.on("data", (d: Buffer) => (stdout += d.toString()));
             stream.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

@@ -16,13 +16,20 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
     if (result.code !== 0) throw dockerFailure(what, result);
     return result.stdout;
   }
-  const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = (text: string) =>
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
 
   // Swarm prunes task history (and a stack rm removes services) at any moment, so an object listed a moment ago may
   // be gone: docker inspect then exits 1 but still prints the ones it found. Only vanished objects are tolerated.
   async function inspectListed<T>(what: string, argv: string[]): Promise<T[]> {
     const result = await pool.exec(target, argv, { timeoutMs: 60_000 });
-    const onlyVanished = result.stderr.split("\n").filter(Boolean).every((l) => /No such (object|service)/i.test(l));
+    const onlyVanished = result.stderr
+      .split("\n")
+      .filter(Boolean)
+      .every((l) => /No such (object|service)/i.test(l));
     if (result.code !== 0 && !onlyVanished) throw dockerFailure(what, result);
     return JSON.parse(result.stdout.trim() || "[]") as T[];
   }
@@ -32,7 +39,10 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
     if (serviceIds.length === 0) return { services: [], tasks: [] };
     const services = await inspectListed<RawService>("docker service inspect", dockerArgs.serviceInspect(serviceIds));
     const taskIds = lines(await run("docker service ps", dockerArgs.serviceTaskIds(serviceIds)));
-    return { services, tasks: taskIds.length ? await inspectListed<RawTask>("docker inspect tasks", dockerArgs.inspect(taskIds)) : [] };
+    return {
+      services,
+      tasks: taskIds.length ? await inspectListed<RawTask>("docker inspect tasks", dockerArgs.inspect(taskIds)) : [],
+    };
   }
 
   async function waitUntil(what: string, deadline: number, done: () => Promise<boolean>): Promise<void> {
@@ -61,20 +71,44 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
         }
         const rolledBack = services.find((s) => ROLLED_BACK.has(s.updateState ?? ""));
         if (rolledBack) {
-          return { ok: false, reason: "rolled-back", message: `Swarm rolled ${rolledBack.fullName} back: ${rolledBack.updateMessage ?? "update failed"}`, services, problems };
+          return {
+            ok: false,
+            reason: "rolled-back",
+            message: `Swarm rolled ${rolledBack.fullName} back: ${rolledBack.updateMessage ?? "update failed"}`,
+            services,
+            problems,
+          };
         }
         const paused = services.find((s) => s.updateState === "paused");
         if (paused) {
-          return { ok: false, reason: "paused", message: `Swarm paused the update of ${paused.fullName}: ${paused.updateMessage ?? ""}`.trim(), services, problems };
+          return {
+            ok: false,
+            reason: "paused",
+            message: `Swarm paused the update of ${paused.fullName}: ${paused.updateMessage ?? ""}`.trim(),
+            services,
+            problems,
+          };
         }
         if (problems.length >= opts.maxFailedTasks) {
           const last = problems[problems.length - 1]!;
-          return { ok: false, reason: "tasks-failing", message: `${problems.length} tasks failed; last: ${last.service}: ${last.error}`, services, problems };
+          return {
+            ok: false,
+            reason: "tasks-failing",
+            message: `${problems.length} tasks failed; last: ${last.service}: ${last.error}`,
+            services,
+            problems,
+          };
         }
         if (services.length > 0 && services.every(converged)) return { ok: true, services };
         if (Date.now() > opts.deadline) {
           const waiting = services.filter((s) => !converged(s)).map((s) => `${s.service} ${s.running}/${s.desired}`);
-          return { ok: false, reason: "timeout", message: `not healthy before the deadline (${waiting.join(", ") || "no services"})`, services, problems };
+          return {
+            ok: false,
+            reason: "timeout",
+            message: `not healthy before the deadline (${waiting.join(", ") || "no services"})`,
+            services,
+            problems,
+          };
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
@@ -117,13 +151,22 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
 
     async inspectImages(refs) {
       if (refs.length === 0) return {};
-      const raw = JSON.parse((await run("docker image inspect", dockerArgs.imageInspect(refs))).trim() || "[]") as { Id: string; RepoTags?: string[]; RepoDigests?: string[] }[];
+      const raw = JSON.parse((await run("docker image inspect", dockerArgs.imageInspect(refs))).trim() || "[]") as {
+        Id: string;
+        RepoTags?: string[];
+        RepoDigests?: string[];
+      }[];
       // Answers come in argument order.
-      return Object.fromEntries(refs.map((ref, i) => [ref, { id: raw[i]!.Id, repoDigests: raw[i]!.RepoDigests ?? [] }]));
+      return Object.fromEntries(
+        refs.map((ref, i) => [ref, { id: raw[i]!.Id, repoDigests: raw[i]!.RepoDigests ?? [] }]),
+      );
     },
 
     async buildImage(tag, dockerfile, context) {
-      const result = await pool.exec(target, dockerArgs.build(tag, dockerfile), { stdin: context, timeoutMs: 15 * 60_000 });
+      const result = await pool.exec(target, dockerArgs.build(tag, dockerfile), {
+        stdin: context,
+        timeoutMs: 15 * 60_000,
+      });
       if (result.code !== 0) throw dockerFailure(`docker build ${tag}`, result);
       return (await this.inspectImages([tag]))[tag]!.id;
     },

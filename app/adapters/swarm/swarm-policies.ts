@@ -10,11 +10,20 @@ interface ResourceSpec {
   NanoCPUs?: number;
   MemoryBytes?: number;
 }
-type ServiceWithResources = RawService & { Spec: RawService["Spec"] & { TaskTemplate?: { Resources?: { Limits?: ResourceSpec; Reservations?: ResourceSpec } } } };
+type ServiceWithResources = RawService & {
+  Spec: RawService["Spec"] & { TaskTemplate?: { Resources?: { Limits?: ResourceSpec; Reservations?: ResourceSpec } } };
+};
 
-const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
-export function swarmPolicies(run: Run, inspect: Inspect): Pick<SwarmPort, "liveEnvironments" | "ensureSecret" | "removeStackSecrets"> {
+export function swarmPolicies(
+  run: Run,
+  inspect: Inspect,
+): Pick<SwarmPort, "liveEnvironments" | "ensureSecret" | "removeStackSecrets"> {
   return {
     async liveEnvironments(repository) {
       const ids = lines(await run("docker service ls", dockerArgs.repositoryServiceIds(repository)));

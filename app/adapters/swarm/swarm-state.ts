@@ -28,7 +28,9 @@ export function serviceStatuses(stack: string, services: RawService[], tasks: Ra
       const short = s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name;
       // Tasks Swarm wants running are the current spec's (old ones get desired state shutdown during an update);
       // a task counts once its container runs — and with a healthcheck, Swarm reports running only once healthy.
-      const running = tasks.filter((t) => t.ServiceID === s.ID && t.DesiredState === "running" && t.Status.State === "running").length;
+      const running = tasks.filter(
+        (t) => t.ServiceID === s.ID && t.DesiredState === "running" && t.Status.State === "running",
+      ).length;
       return {
         service: short,
         fullName: s.Spec.Name,

@@ -10,8 +10,18 @@ export const ROLES: readonly Role[] = ["viewer", "developer", "admin"];
 
 /** What a command asks for, finer than its name: deploying production is not deploying staging. */
 export type CommandAction =
-  | "help" | "status" | "logs" | "scale" | "redeploy" | "approve" | "destroy"
-  | "deploy-staging" | "deploy-production" | "rollback-preview" | "rollback-staging" | "rollback-production";
+  | "help"
+  | "status"
+  | "logs"
+  | "scale"
+  | "redeploy"
+  | "approve"
+  | "destroy"
+  | "deploy-staging"
+  | "deploy-production"
+  | "rollback-preview"
+  | "rollback-staging"
+  | "rollback-production";
 
 export const DEFAULT_ROLE_OF_PERMISSION: Record<GitHubPermission, Role | "none"> = {
   admin: "admin",
@@ -54,11 +64,14 @@ export function actionOf(command: Command): CommandAction {
 }
 
 export function roleOf(permission: string, matrix: Matrix = {}): Role | "none" {
-  const p = (permission.toLowerCase() in DEFAULT_ROLE_OF_PERMISSION ? permission.toLowerCase() : "none") as GitHubPermission;
+  const p = (
+    permission.toLowerCase() in DEFAULT_ROLE_OF_PERMISSION ? permission.toLowerCase() : "none"
+  ) as GitHubPermission;
   return matrix.roles?.[p] ?? DEFAULT_ROLE_OF_PERMISSION[p];
 }
 
-export type Decision = { allowed: true; role: Role } | { allowed: false; role: Role | "none"; needs: Role; message: string };
+export type Decision =
+  { allowed: true; role: Role } | { allowed: false; role: Role | "none"; needs: Role; message: string };
 
 export function authorize(command: Command, permission: string, matrix: Matrix = {}): Decision {
   const action = actionOf(command);

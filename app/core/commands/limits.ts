@@ -13,7 +13,10 @@ export interface StoredReplicas {
  * The counts a deploy renders. A stored count holds until the config changes that service's replicas (the
  * config is then the newer intent) or stops configuring the service.
  */
-export function effectiveReplicas(config: DeployConfig, stored: Record<string, StoredReplicas>): Record<string, number> {
+export function effectiveReplicas(
+  config: DeployConfig,
+  stored: Record<string, StoredReplicas>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, s] of Object.entries(stored)) {
     const service = config.services[name];
@@ -39,14 +42,21 @@ export function scaleProblem(
   if (missing) return missing;
   const cfg = config.services[service];
   if (!cfg) return `service '${service}' is not configured in ${config.file}, so Berth does not scale it`;
-  if (replicas > cfg.maxReplicas) return `${replicas} replicas is over the limit for '${service}' (maxReplicas ${cfg.maxReplicas} in ${config.file})`;
+  if (replicas > cfg.maxReplicas)
+    return `${replicas} replicas is over the limit for '${service}' (maxReplicas ${cfg.maxReplicas} in ${config.file})`;
   const quota = commandSettings(config).replicaQuota;
-  const total = Object.keys(config.services).reduce((sum, name) => sum + (name === service ? replicas : (current[name] ?? config.services[name]!.replicas)), 0);
-  if (total > quota) return `the preview would run ${total} replicas in all, over its quota of ${quota} (commands.replicaQuota in ${config.file})`;
+  const total = Object.keys(config.services).reduce(
+    (sum, name) => sum + (name === service ? replicas : (current[name] ?? config.services[name]!.replicas)),
+    0,
+  );
+  if (total > quota)
+    return `the preview would run ${total} replicas in all, over its quota of ${quota} (commands.replicaQuota in ${config.file})`;
   return undefined;
 }
 
 export function tailProblem(config: DeployConfig, tail: number): string | undefined {
   const max = commandSettings(config).logTailMax;
-  return tail > max ? `--tail ${tail} is over the limit of ${max} lines (commands.logTailMax in ${config.file})` : undefined;
+  return tail > max
+    ? `--tail ${tail} is over the limit of ${max} lines (commands.logTailMax in ${config.file})`
+    : undefined;
 }

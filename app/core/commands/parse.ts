@@ -2,11 +2,27 @@
 // with "/word". Anything unexpected is refused with a message that says what to write instead: a command that runs
 // must be exactly what the user meant, and no character of a comment ever reaches a shell.
 import { didYouMean } from "../config/did-you-mean.js";
-import { COMMAND_NAMES, MAX_REPLICAS_TOKEN, MAX_TAIL_TOKEN, PREFIX_WORD, USAGE, type Command, type CommandName, type Environment } from "./grammar.js";
+import {
+  COMMAND_NAMES,
+  MAX_REPLICAS_TOKEN,
+  MAX_TAIL_TOKEN,
+  PREFIX_WORD,
+  USAGE,
+  type Command,
+  type CommandName,
+  type Environment,
+} from "./grammar.js";
 
 export type ParsedLine =
   | { ok: true; line: string; command: Command }
-  | { ok: false; line: string; kind: "unknown" | "usage" | "refused"; message: string; suggestion?: CommandName; usage?: string };
+  | {
+      ok: false;
+      line: string;
+      kind: "unknown" | "usage" | "refused";
+      message: string;
+      suggestion?: CommandName;
+      usage?: string;
+    };
 
 // A command line: "/word" followed by a space or the end. "/etc/hosts is odd" is prose, not a command.
 const COMMAND_LINE = /^\/[A-Za-z][A-Za-z0-9_-]*(?=\s|$)/;
@@ -45,8 +61,12 @@ export function parseComment(body: string): ParsedLine[] {
 
 export function parseLine(line: string): ParsedLine {
   const meta = SHELL_META.exec(line);
-  if (meta) return refused(line, `contains '${meta[0]}': commands take plain words and numbers only, one command per line`);
-  let tokens = line.slice(1).split(/[ \t]+/).filter(Boolean);
+  if (meta)
+    return refused(line, `contains '${meta[0]}': commands take plain words and numbers only, one command per line`);
+  let tokens = line
+    .slice(1)
+    .split(/[ \t]+/)
+    .filter(Boolean);
   if (tokens[0]?.toLowerCase() === PREFIX_WORD) {
     tokens = tokens.slice(1);
     if (tokens.length === 0) return { ok: true, line, command: { name: "help" } };
@@ -57,30 +77,41 @@ export function parseLine(line: string): ParsedLine {
   const name = COMMAND_NAMES.find((n) => n === word.toLowerCase());
   if (!name) {
     const suggestion = suggest(word);
-    return { ok: false, line, kind: "unknown", message: `unknown command '/${word}'${suggestion ? ` — did you mean /${suggestion}?` : ""}`, ...(suggestion ? { suggestion } : {}) };
+    return {
+      ok: false,
+      line,
+      kind: "unknown",
+      message: `unknown command '/${word}'${suggestion ? ` — did you mean /${suggestion}?` : ""}`,
+      ...(suggestion ? { suggestion } : {}),
+    };
   }
   const result = parseArgs(name, args);
-  if (typeof result === "string") return { ok: false, line, kind: "usage", message: `${result}; usage: ${USAGE[name]}`, usage: USAGE[name] };
+  if (typeof result === "string")
+    return { ok: false, line, kind: "usage", message: `${result}; usage: ${USAGE[name]}`, usage: USAGE[name] };
   return { ok: true, line, command: result };
 }
 
 function parseArgs(name: CommandName, args: string[]): Command | string {
   switch (name) {
     case "scale": {
-      if (args.length !== 2) return `/scale takes a service and a replica count (got ${args.length} argument${args.length === 1 ? "" : "s"})`;
+      if (args.length !== 2)
+        return `/scale takes a service and a replica count (got ${args.length} argument${args.length === 1 ? "" : "s"})`;
       const [service, count] = args as [string, string];
       if (!SERVICE.test(service)) return `'${service}' is not a service name`;
       if (!COUNT.test(count)) return `'${count}' is not a whole number of replicas`;
       const replicas = Number(count);
-      if (replicas < 1 || replicas > MAX_REPLICAS_TOKEN) return `replicas must be at least 1 (got ${replicas}); /destroy removes the preview`;
+      if (replicas < 1 || replicas > MAX_REPLICAS_TOKEN)
+        return `replicas must be at least 1 (got ${replicas}); /destroy removes the preview`;
       return { name, service, replicas };
     }
     case "logs": {
       const [service, ...rest] = args;
-      if (service === undefined || !SERVICE.test(service)) return service === undefined ? "/logs needs a service" : `'${service}' is not a service name`;
+      if (service === undefined || !SERVICE.test(service))
+        return service === undefined ? "/logs needs a service" : `'${service}' is not a service name`;
       if (rest.length === 0) return { name, service };
       if (rest.length !== 2 || rest[0] !== "--tail") return `only '--tail N' may follow the service`;
-      if (!COUNT.test(rest[1]!) || Number(rest[1]) < 1 || Number(rest[1]) > MAX_TAIL_TOKEN) return `--tail takes a number of lines from 1 to ${MAX_TAIL_TOKEN}`;
+      if (!COUNT.test(rest[1]!) || Number(rest[1]) < 1 || Number(rest[1]) > MAX_TAIL_TOKEN)
+        return `--tail takes a number of lines from 1 to ${MAX_TAIL_TOKEN}`;
       return { name, service, tail: Number(rest[1]) };
     }
     case "deploy": {
@@ -93,7 +124,8 @@ function parseArgs(name: CommandName, args: string[]): Command | string {
       const environment = ENVIRONMENTS.find((e) => e === rest[0]);
       if (environment) rest = rest.slice(1);
       if (rest.length > 1) return "/rollback takes at most an environment and one commit SHA";
-      if (rest.length === 1 && !SHA.test(rest[0]!)) return `'${rest[0]}' is not a commit SHA (7 to 40 lower-case hex characters)`;
+      if (rest.length === 1 && !SHA.test(rest[0]!))
+        return `'${rest[0]}' is not a commit SHA (7 to 40 lower-case hex characters)`;
       return { name, ...(environment ? { environment } : {}), ...(rest[0] ? { sha: rest[0] } : {}) };
     }
     default:

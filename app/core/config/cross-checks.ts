@@ -19,28 +19,48 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
   const publics = services.filter(([, s]) => s.public).map(([name]) => name);
 
   if (publics.length === 0) {
-    out.push({ pointer: "/services", at: "key", message: "exactly one service must be public: add 'public: true' to the service that receives the URL" });
+    out.push({
+      pointer: "/services",
+      at: "key",
+      message: "exactly one service must be public: add 'public: true' to the service that receives the URL",
+    });
   } else if (publics.length > 1) {
     for (const name of publics) {
-      out.push({ pointer: pointerFrom(["services", name, "public"]), at: "value", message: `only one service may be public, but ${publics.join(", ")} are; keep 'public: true' on one` });
+      out.push({
+        pointer: pointerFrom(["services", name, "public"]),
+        at: "value",
+        message: `only one service may be public, but ${publics.join(", ")} are; keep 'public: true' on one`,
+      });
     }
   }
 
   try {
     new RegExp(config.production.tagPattern);
   } catch (err) {
-    out.push({ pointer: "/production/tagPattern", at: "value", message: `not a valid regular expression (${(err as Error).message}); e.g. ^v[0-9]+\\.[0-9]+\\.[0-9]+$` });
+    out.push({
+      pointer: "/production/tagPattern",
+      at: "value",
+      message: `not a valid regular expression (${(err as Error).message}); e.g. ^v[0-9]+\\.[0-9]+\\.[0-9]+$`,
+    });
   }
 
   if (config.build.service !== undefined && !(config.build.service in config.services)) {
-    out.push({ pointer: "/build/service", at: "value", message: `no service '${config.build.service}' in services; name one of ${Object.keys(config.services).join(", ")}` });
+    out.push({
+      pointer: "/build/service",
+      at: "value",
+      message: `no service '${config.build.service}' in services; name one of ${Object.keys(config.services).join(", ")}`,
+    });
   }
 
   for (const [name, service] of services) {
     const at = (...rest: string[]) => pointerFrom(["services", name, ...rest]);
     if (service.public && service.port === undefined) {
       const why = config.routing.mode === "traefik" ? "Traefik routes to it" : "host-port mode publishes it";
-      out.push({ pointer: at(), at: "key", message: `the public service needs 'port', the container port it listens on (${why})` });
+      out.push({
+        pointer: at(),
+        at: "key",
+        message: `the public service needs 'port', the container port it listens on (${why})`,
+      });
     }
     if (service.maxReplicas < service.replicas) {
       out.push({ pointer: at("maxReplicas"), at: "value", message: `must be ≥ replicas (${service.replicas})` });
@@ -53,10 +73,17 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
         message: `Swarm service name ${fullName} would be ${fullName.length} characters (limit ${SWARM_NAME_MAX}); shorten 'app' or this service's name`,
       });
     }
-    const texts: [string[], string][] = [[["image"], service.image], ...Object.entries(service.env).map(([k, v]): [string[], string] => [["env", k], v])];
+    const texts: [string[], string][] = [
+      [["image"], service.image],
+      ...Object.entries(service.env).map(([k, v]): [string[], string] => [["env", k], v]),
+    ];
     for (const [path, text] of texts) {
       for (const name of unknownVariables(text)) {
-        out.push({ pointer: at(...path), at: "value", message: `unknown variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}` });
+        out.push({
+          pointer: at(...path),
+          at: "value",
+          message: `unknown variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}`,
+        });
       }
     }
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));
@@ -78,12 +105,20 @@ function resourceProblems(
     return exists(reservation) ? reservation : at("resources", "limits", field);
   };
   if (limits.cpus !== undefined && reservations.cpus !== undefined && reservations.cpus > limits.cpus) {
-    out.push({ pointer: place("cpus"), at: "value", message: `CPU reservation ${reservations.cpus} exceeds the limit ${limits.cpus}; lower the reservation or raise the limit` });
+    out.push({
+      pointer: place("cpus"),
+      at: "value",
+      message: `CPU reservation ${reservations.cpus} exceeds the limit ${limits.cpus}; lower the reservation or raise the limit`,
+    });
   }
   const lim = memoryBytes(limits.memory);
   const res = memoryBytes(reservations.memory);
   if (lim !== undefined && res !== undefined && res > lim) {
-    out.push({ pointer: place("memory"), at: "value", message: `memory reservation ${reservations.memory} exceeds the limit ${limits.memory}; lower the reservation or raise the limit` });
+    out.push({
+      pointer: place("memory"),
+      at: "value",
+      message: `memory reservation ${reservations.memory} exceeds the limit ${limits.memory}; lower the reservation or raise the limit`,
+    });
   }
   return out;
 }

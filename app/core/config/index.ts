@@ -56,9 +56,16 @@ export function indexConfigs(files: readonly { file: string; text: string }[], e
     const entry = byRepository.get(key)!;
     const names = files.map((f) => f.file);
     for (const f of files) {
-      const pos = f.parsed.document ? positionOf(f.parsed.document, f.parsed.lines, "/repository") : { line: 1, col: 1 };
+      const pos = f.parsed.document
+        ? positionOf(f.parsed.document, f.parsed.lines, "/repository")
+        : { line: 1, col: 1 };
       const others = names.filter((n) => n !== f.file).join(", ");
-      entry.problems.push({ file: f.file, ...pos, path: "/repository", message: `repository ${key} is also claimed by ${others}; keep exactly one file per repository` });
+      entry.problems.push({
+        file: f.file,
+        ...pos,
+        path: "/repository",
+        message: `repository ${key} is also claimed by ${others}; keep exactly one file per repository`,
+      });
     }
     entry.config = undefined;
   }

@@ -24,12 +24,25 @@ export function parseDeployConfig(file: string, text: string, env: Variables): P
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e): ConfigProblem => ({ file, ...offsetPosition(e.pos[0], lines), path: "", message: syntaxMessage(e, text) }));
+    const problems = doc.errors.map((e): ConfigProblem => ({
+      file,
+      ...offsetPosition(e.pos[0], lines),
+      path: "",
+      message: syntaxMessage(e, text),
+    }));
     return { problems: sortProblems(problems), document: doc, lines };
   }
   if (!isMap(doc.contents)) {
     return {
-      problems: [{ file, line: 1, col: 1, path: "", message: "expected a mapping with repository, app, template, ssh, routing and services" }],
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: "",
+          message: "expected a mapping with repository, app, template, ssh, routing and services",
+        },
+      ],
       document: doc,
       lines,
     };
@@ -41,10 +54,16 @@ export function parseDeployConfig(file: string, text: string, env: Variables): P
   const unsetAt = new Set(unset.map((p) => p.path));
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   const at = (messages: SchemaMessage[]) =>
-    messages.map((m): ConfigProblem => ({ file, ...positionOf(doc, lines, m.pointer, m.at), path: m.pointer, message: m.message }));
+    messages.map((m): ConfigProblem => ({
+      file,
+      ...positionOf(doc, lines, m.pointer, m.at),
+      path: m.pointer,
+      message: m.message,
+    }));
 
   const schemaProblems = at(schemaMessages(validateAgainstSchema(data)).filter((m) => !unsetAt.has(m.pointer)));
-  if (unset.length + schemaProblems.length > 0) return { problems: sortProblems([...unset, ...schemaProblems]), document: doc, lines };
+  if (unset.length + schemaProblems.length > 0)
+    return { problems: sortProblems([...unset, ...schemaProblems]), document: doc, lines };
 
   const checked = completeDefaults(data as Omit<DeployConfig, "file">);
   const exists = (pointer: string) => {

@@ -9,7 +9,8 @@ export function quotaConfigProblems(config: Omit<DeployConfig, "file">): SchemaM
   const services = servicesUsage({ ...config, file: "" }, {});
   const out: SchemaMessage[] = [];
   for (const kind of ["preview", "staging", "production"] as const) {
-    for (const p of quotaProblems(services, config.quotas?.[kind], kind)) out.push({ pointer: p.path, at: "value", message: p.message });
+    for (const p of quotaProblems(services, config.quotas?.[kind], kind))
+      out.push({ pointer: p.path, at: "value", message: p.message });
   }
   return out;
 }

@@ -46,7 +46,11 @@ function messageFor(err: ErrorObject): SchemaMessage | undefined {
       const key = String(params.additionalProperty);
       const allowed = Object.keys(parent.properties ?? {});
       const guess = didYouMean(key, allowed);
-      const hint = guess ? ` — did you mean '${guess}'?` : allowed.length > 0 ? `; allowed keys: ${allowed.join(", ")}` : "";
+      const hint = guess
+        ? ` — did you mean '${guess}'?`
+        : allowed.length > 0
+          ? `; allowed keys: ${allowed.join(", ")}`
+          : "";
       return { pointer: child(at, key), at: "key", message: `unknown key '${key}'${hint}` };
     }
     case "required": {
@@ -57,16 +61,28 @@ function messageFor(err: ErrorObject): SchemaMessage | undefined {
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const guess = typeof err.data === "string" ? didYouMean(err.data, allowed) : undefined;
-      return { pointer: at, at: "value", message: `must be one of ${allowed.join(", ")}${guess ? ` — did you mean '${guess}'?` : ""}` };
+      return {
+        pointer: at,
+        at: "value",
+        message: `must be one of ${allowed.join(", ")}${guess ? ` — did you mean '${guess}'?` : ""}`,
+      };
     }
     case "type":
-      return { pointer: at, at: "value", message: `must be ${typeWords(String(params.type))}, not ${describe(err.data)}` };
+      return {
+        pointer: at,
+        at: "value",
+        message: `must be ${typeWords(String(params.type))}, not ${describe(err.data)}`,
+      };
     case "pattern": {
       if (err.propertyName !== undefined) {
         const rule = parent.patternErrorMessage ?? `names must match ${String(params.pattern)}`;
         return { pointer: child(at, err.propertyName), at: "key", message: rule };
       }
-      return { pointer: at, at: "value", message: parent.patternErrorMessage ?? `must match the pattern ${String(params.pattern)}` };
+      return {
+        pointer: at,
+        at: "value",
+        message: parent.patternErrorMessage ?? `must match the pattern ${String(params.pattern)}`,
+      };
     }
     case "minimum":
       return { pointer: at, at: "value", message: `must be ≥ ${String(params.limit)}` };
@@ -77,11 +93,20 @@ function messageFor(err: ErrorObject): SchemaMessage | undefined {
     case "exclusiveMaximum":
       return { pointer: at, at: "value", message: `must be < ${String(params.limit)}` };
     case "minLength":
-      return { pointer: at, at: "value", message: Number(params.limit) === 1 ? "must not be empty" : `must be at least ${String(params.limit)} characters long` };
+      return {
+        pointer: at,
+        at: "value",
+        message:
+          Number(params.limit) === 1 ? "must not be empty" : `must be at least ${String(params.limit)} characters long`,
+      };
     case "maxLength":
       return { pointer: at, at: "value", message: `must be at most ${String(params.limit)} characters long` };
     case "minProperties":
-      return { pointer: at, at: "key", message: `must have at least ${String(params.limit)} ${Number(params.limit) === 1 ? "entry" : "entries"}` };
+      return {
+        pointer: at,
+        at: "key",
+        message: `must have at least ${String(params.limit)} ${Number(params.limit) === 1 ? "entry" : "entries"}`,
+      };
     default:
       return { pointer: at, at: "value", message: err.message ?? `fails the schema rule '${err.keyword}'` };
   }
@@ -107,6 +132,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return "empty";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
+  if (typeof value === "string")
+    return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
   return `${typeof value} ${String(value)}`;
 }

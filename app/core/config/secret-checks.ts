@@ -14,14 +14,22 @@ export function secretProblems(config: Omit<DeployConfig, "file">): SchemaMessag
     (s.secrets ?? []).forEach((name, i) => {
       if (!declared.includes(name)) {
         const known = declared.length ? `declared: ${declared.join(", ")}` : "none is declared";
-        out.push({ pointer: pointerFrom(["services", service, "secrets", String(i)]), at: "value", message: `secret '${name}' is not declared under the top-level 'secrets' (${known}); add it there with env or file` });
+        out.push({
+          pointer: pointerFrom(["services", service, "secrets", String(i)]),
+          at: "value",
+          message: `secret '${name}' is not declared under the top-level 'secrets' (${known}); add it there with env or file`,
+        });
       }
     });
   }
   for (const name of declared) {
     const length = longestSecretNameLength(`${config.app}${LONGEST_PREVIEW_SUFFIX}`, name);
     if (length > SECRET_NAME_MAX) {
-      out.push({ pointer: pointerFrom(["secrets", name]), at: "key", message: `the Swarm secret for '${name}' would be named with ${length} characters (limit ${SECRET_NAME_MAX}); shorten the secret's name or 'app'` });
+      out.push({
+        pointer: pointerFrom(["secrets", name]),
+        at: "key",
+        message: `the Swarm secret for '${name}' would be named with ${length} characters (limit ${SECRET_NAME_MAX}); shorten the secret's name or 'app'`,
+      });
     }
   }
   return out;

@@ -149,7 +149,9 @@ export interface DeployConfig {
 export interface CommandsConfig {
   enabled: boolean;
   /** GitHub collaborator permission → Berth role; keys left out keep the default mapping. */
-  roles: Partial<Record<"admin" | "maintain" | "write" | "triage" | "read" | "none", "viewer" | "developer" | "admin" | "none">>;
+  roles: Partial<
+    Record<"admin" | "maintain" | "write" | "triage" | "read" | "none", "viewer" | "developer" | "admin" | "none">
+  >;
   /** Command action (scale, deploy-production, …) → lowest role allowed; keys left out keep the default. */
   require: Partial<Record<string, "viewer" | "developer" | "admin">>;
   /** Largest total replicas of one preview that /scale may reach. */

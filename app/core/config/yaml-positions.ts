@@ -82,7 +82,12 @@ function positionOfNode(node: Node | undefined, lines: LineCounter): Position {
  * Where to point for a path. `at: "key"` points at the key of the last segment (unknown keys, bad names);
  * `at: "value"` at the value, falling back to the key when the value is empty (`port:`).
  */
-export function positionOf(doc: Document, lines: LineCounter, pointer: string, at: "key" | "value" = "value"): Position {
+export function positionOf(
+  doc: Document,
+  lines: LineCounter,
+  pointer: string,
+  at: "key" | "value" = "value",
+): Position {
   const found = locate(doc, pointerSegments(pointer));
   if (at === "key" && found.pair && isScalar(found.pair.key)) return positionOfNode(found.pair.key, lines);
   if (found.node) return positionOfNode(found.node, lines);

@@ -64,7 +64,12 @@ export interface QuotaProblem {
   message: string;
 }
 
-type Measure = { key: "cpus" | "memoryBytes" | "reservedCpus" | "reservedMemoryBytes"; quota: keyof QuotaSpec; what: string; show: (n: number) => string };
+type Measure = {
+  key: "cpus" | "memoryBytes" | "reservedCpus" | "reservedMemoryBytes";
+  quota: keyof QuotaSpec;
+  what: string;
+  show: (n: number) => string;
+};
 
 const MEASURES: Measure[] = [
   { key: "cpus", quota: "cpus", what: "CPU limit", show: cpus },
@@ -77,18 +82,26 @@ const MEASURES: Measure[] = [
  * Problems of one environment against its kind's quota (`scope` "preview", "staging", "production"), or of the
  * repository's total (`scope` "repository", `others` = what its other live environments already use).
  */
-export function quotaProblems(services: readonly ServiceUsage[], quota: QuotaSpec | undefined, scope: string, others: Usage = NO_USAGE): QuotaProblem[] {
+export function quotaProblems(
+  services: readonly ServiceUsage[],
+  quota: QuotaSpec | undefined,
+  scope: string,
+  others: Usage = NO_USAGE,
+): QuotaProblem[] {
   if (!quota) return [];
   const out: QuotaProblem[] = [];
   const mine = totalUsage(services);
   const total = addUsage(mine, others);
   const label = scope === "repository" ? "the repository quota" : `the ${scope} quota`;
-  const besides = (show: (n: number) => string, n: number) => (scope === "repository" ? ` on top of ${show(n)} used by its other live environments` : "");
+  const besides = (show: (n: number) => string, n: number) =>
+    scope === "repository" ? ` on top of ${show(n)} used by its other live environments` : "";
   for (const m of MEASURES) {
     const raw = quota[m.quota];
     const limit = typeof raw === "string" ? memoryBytes(raw) : raw;
     if (limit === undefined || total[m.key] <= limit) continue;
-    const parts = services.filter((s) => s[m.key] > 0 && s.replicas > 0).map((s) => `${s.service} ${m.show(s[m.key])} × ${s.replicas} replica${s.replicas === 1 ? "" : "s"}`);
+    const parts = services
+      .filter((s) => s[m.key] > 0 && s.replicas > 0)
+      .map((s) => `${s.service} ${m.show(s[m.key])} × ${s.replicas} replica${s.replicas === 1 ? "" : "s"}`);
     const who = parts.length === 1 ? parts[0]!.split(" ")[0]! : "this environment";
     out.push({
       path: `/quotas/${scope}/${m.quota}`,
@@ -98,7 +111,10 @@ export function quotaProblems(services: readonly ServiceUsage[], quota: QuotaSpe
   if (quota.maxReplicas !== undefined) {
     for (const s of services) {
       if (s.replicas > quota.maxReplicas) {
-        out.push({ path: `/quotas/${scope}/maxReplicas`, message: `${s.service} asks ${s.replicas} replicas; ${label} allows at most ${quota.maxReplicas} per service` });
+        out.push({
+          path: `/quotas/${scope}/maxReplicas`,
+          message: `${s.service} asks ${s.replicas} replicas; ${label} allows at most ${quota.maxReplicas} per service`,
+        });
       }
     }
   }
@@ -120,7 +136,11 @@ function cpus(n: number): string {
 }
 
 function bytes(n: number): string {
-  for (const [unit, size] of [["G", 1024 ** 3], ["M", 1024 ** 2], ["K", 1024]] as const) {
+  for (const [unit, size] of [
+    ["G", 1024 ** 3],
+    ["M", 1024 ** 2],
+    ["K", 1024],
+  ] as const) {
     if (n >= size) return `${round(n / size)}${unit}`;
   }
   return `${n} bytes`;

@@ -22,15 +22,21 @@ export function pinImages(yaml: string, images: Record<string, RecordedImage>): 
   const doc = parse(yaml) as { services?: Record<string, { image?: string }> };
   const missing = Object.keys(doc.services ?? {}).filter((name) => !images[name]);
   if (missing.length > 0) {
-    throw new FinalError(`no recorded image for service${missing.length === 1 ? "" : "s"} ${missing.join(", ")}: the staging release predates them; deploy this commit to staging first`);
+    throw new FinalError(
+      `no recorded image for service${missing.length === 1 ? "" : "s"} ${missing.join(", ")}: the staging release predates them; deploy this commit to staging first`,
+    );
   }
-  return setImages(yaml, Object.fromEntries(Object.entries(images).map(([name, image]) => [name, pinnedReference(image)])));
+  return setImages(
+    yaml,
+    Object.fromEntries(Object.entries(images).map(([name, image]) => [name, pinnedReference(image)])),
+  );
 }
 
 /** Sets the image of the named services (a built image, a pinned reference) on a rendered stack. */
 export function setImages(yaml: string, images: Record<string, string>): { yaml: string; hash: string } {
   const doc = parse(yaml) as { services?: Record<string, { image?: string }> };
-  for (const [name, service] of Object.entries(doc.services ?? {})) if (images[name] !== undefined) service.image = images[name];
+  for (const [name, service] of Object.entries(doc.services ?? {}))
+    if (images[name] !== undefined) service.image = images[name];
   const out = stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   return { yaml: out, hash: createHash("sha256").update(out).digest("hex") };
 }

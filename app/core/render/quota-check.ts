@@ -5,7 +5,12 @@ import type { EnvironmentRef } from "../environment-types.js";
 import { ConfigError } from "../../errors.js";
 import { quotaProblems, servicesUsage, type Usage } from "../policy/quotas.js";
 
-export function checkQuotas(config: DeployConfig, environment: EnvironmentRef, replicas: Record<string, number>, otherUsage?: Usage): void {
+export function checkQuotas(
+  config: DeployConfig,
+  environment: EnvironmentRef,
+  replicas: Record<string, number>,
+  otherUsage?: Usage,
+): void {
   const quotas = config.quotas ?? {};
   const services = servicesUsage(config, replicas);
   const found = [

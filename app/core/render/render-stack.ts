@@ -57,7 +57,8 @@ const DEFAULT_TRAEFIK_NETWORK = "traefik-public";
 
 export function renderStack(input: RenderInput): RenderedStack {
   const { config, environment, sha } = input;
-  if (!isCommitSha(sha)) throw new FinalError(`commit SHA must be 40 lower-case hex characters, got ${JSON.stringify(sha.slice(0, 80))}`);
+  if (!isCommitSha(sha))
+    throw new FinalError(`commit SHA must be 40 lower-case hex characters, got ${JSON.stringify(sha.slice(0, 80))}`);
   const stack = assertSwarmName(environment.stack, "stack name");
   const publicService = Object.keys(config.services).find((name) => config.services[name]!.public);
   if (!publicService) throw new ConfigError(`${config.file} has no public service`);
@@ -74,7 +75,13 @@ export function renderStack(input: RenderInput): RenderedStack {
   }
   const { values, serviceValues, unavailable } = variablesFor(config, environment, route, sha);
 
-  const template = readTemplate(input.templateText, { file: input.templateFile, stack, values, serviceValues, unavailable });
+  const template = readTemplate(input.templateText, {
+    file: input.templateFile,
+    stack,
+    values,
+    serviceValues,
+    unavailable,
+  });
   if (!template.compose) throw templateError(input.templateFile, template.problems);
   const compose = template.compose;
   const templateServices = asObject(compose.services);
@@ -84,19 +91,27 @@ export function renderStack(input: RenderInput): RenderedStack {
 
   for (const name of Object.keys(config.services)) {
     if (!(name in templateServices)) {
-      at("/services", `service '${name}' is configured in ${config.file} but ${input.templateFile} has no such service; add it to the template or remove it from the config`);
+      at(
+        "/services",
+        `service '${name}' is configured in ${config.file} but ${input.templateFile} has no such service; add it to the template or remove it from the config`,
+      );
     }
   }
 
   const configValue = (name: string, text: string, what: string): string => {
     const r = substituteVariables(text, { ...values, ...serviceValues(name) }, (v) => unavailable(v, name));
-    for (const message of r.problems) problems.push({ file: config.file, line: 1, col: 1, path: pointerFrom(["services", name, what]), message });
+    for (const message of r.problems)
+      problems.push({ file: config.file, line: 1, col: 1, path: pointerFrom(["services", name, what]), message });
     return r.text;
   };
   const replicas = clampReplicas(config, input.replicas);
   checkQuotas(config, environment, replicas, input.otherUsage);
   const secrets = secretsSpec(config, input.secrets);
-  const berthLabels = { "berth.repository": config.repository, "berth.environment": environment.name, "berth.app": config.app };
+  const berthLabels = {
+    "berth.repository": config.repository,
+    "berth.environment": environment.name,
+    "berth.app": config.app,
+  };
   const traefikNetwork = config.routing.traefik.network ?? DEFAULT_TRAEFIK_NETWORK;
   const routed = config.routing.mode === "traefik";
 
@@ -124,7 +139,11 @@ export function renderStack(input: RenderInput): RenderedStack {
       env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, `env/${k}`)])),
       replicas: replicas[name],
       sha,
-      labels: { ...berthLabels, "berth.sha": sha, ...(input.ref === undefined ? {} : { "berth.ref": refLabel(input.ref) }) },
+      labels: {
+        ...berthLabels,
+        "berth.sha": sha,
+        ...(input.ref === undefined ? {} : { "berth.ref": refLabel(input.ref) }),
+      },
       traefik,
       joinTraefik: traefik !== undefined,
       publish: !routed && isPublic ? { target: pub.port!, published: route.publishedPort! } : undefined,
@@ -139,7 +158,11 @@ export function renderStack(input: RenderInput): RenderedStack {
   }
 
   const networks = labelled(asObject(compose.networks), berthLabels, "networks", at);
-  networks[STACK_NETWORK] = { driver: "overlay", attachable: config.preview.attachableNetwork === true && environment.kind === "preview", labels: berthLabels };
+  networks[STACK_NETWORK] = {
+    driver: "overlay",
+    attachable: config.preview.attachableNetwork === true && environment.kind === "preview",
+    labels: berthLabels,
+  };
   if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
   if (problems.length > 0) throw templateError(input.templateFile, problems);
@@ -166,10 +189,16 @@ export function renderStack(input: RenderInput): RenderedStack {
 }
 
 // Networks and volumes are created once and never updated by later deploys, so they get no commit label.
-function labelled(entries: Json, labels: Record<string, string>, kind: string, at: (pointer: string, message: string) => void): Json {
+function labelled(
+  entries: Json,
+  labels: Record<string, string>,
+  kind: string,
+  at: (pointer: string, message: string) => void,
+): Json {
   const out: Json = {};
   for (const [name, value] of Object.entries(entries)) {
-    if (kind === "networks" && name.startsWith(RESERVED_PREFIX)) at(pointerFrom([kind, name]), `network names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
+    if (kind === "networks" && name.startsWith(RESERVED_PREFIX))
+      at(pointerFrom([kind, name]), `network names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
     const spec = asObject(value);
     const own = Object.fromEntries(Object.entries(keyValueMap(spec.labels)).map(([k, v]) => [k, v ?? ""]));
     out[name] = spec.external ? spec : { ...spec, labels: { ...own, ...labels } };
@@ -178,5 +207,8 @@ function labelled(entries: Json, labels: Record<string, string>, kind: string, a
 }
 
 function templateError(file: string, problems: ConfigProblem[]): ConfigError {
-  return new ConfigError(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} rendering the stack`, problems);
+  return new ConfigError(
+    `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} rendering the stack`,
+    problems,
+  );
 }

@@ -16,7 +16,10 @@ export interface Route {
 }
 
 export class RouteError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
   }
 }
@@ -34,7 +37,11 @@ export function routeFor(config: DeployConfig, environment: EnvironmentRef, heal
   const { routing } = config;
   if (routing.mode === "traefik") {
     const host = `${environment.stack}.${routing.domain}`;
-    if (host.length > 253) throw new RouteError(`host name ${host} is longer than 253 characters; shorten routing.domain`, "/routing/domain");
+    if (host.length > 253)
+      throw new RouteError(
+        `host name ${host} is longer than 253 characters; shorten routing.domain`,
+        "/routing/domain",
+      );
     const url = `${routing.scheme}://${host}`;
     return { host, url, probeUrl: url + healthPath };
   }

@@ -34,19 +34,29 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
 
   if (input.image !== undefined) service.image = input.image;
   if (typeof service.image !== "string" || service.image === "") {
-    problems.push(`service '${input.name}' has no image: set one in the template or configure the service in the deploy config`);
+    problems.push(
+      `service '${input.name}' has no image: set one in the template or configure the service in the deploy config`,
+    );
   }
 
   // A compose entry without a value is filled from the docker CLI's environment on the manager: refuse it.
-  const environment = { ...keyValueMap(tpl.environment), ...input.env, ...(input.config?.pinned ? {} : { BERTH_SHA: input.sha }) };
+  const environment = {
+    ...keyValueMap(tpl.environment),
+    ...input.env,
+    ...(input.config?.pinned ? {} : { BERTH_SHA: input.sha }),
+  };
   for (const [key, value] of Object.entries(environment)) {
-    if (value === undefined) problems.push(`environment entry '${key}' has no value; write NAME=value (Berth never passes the manager's environment through)`);
+    if (value === undefined)
+      problems.push(
+        `environment entry '${key}' has no value; write NAME=value (Berth never passes the manager's environment through)`,
+      );
   }
   service.environment = environment;
 
   const networks = networkMap(tpl.networks);
   for (const key of Object.keys(networks)) {
-    if (key.startsWith(RESERVED_PREFIX)) problems.push(`network '${key}': names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
+    if (key.startsWith(RESERVED_PREFIX))
+      problems.push(`network '${key}': names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
   }
   networks[STACK_NETWORK] = {};
   if (input.joinTraefik) networks[TRAEFIK_NETWORK_KEY] = {};
@@ -54,7 +64,10 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
 
   if (input.publish) {
     const existing = Array.isArray(tpl.ports) ? tpl.ports : [];
-    service.ports = [...existing, { target: input.publish.target, published: input.publish.published, protocol: "tcp", mode: "host" }];
+    service.ports = [
+      ...existing,
+      { target: input.publish.target, published: input.publish.published, protocol: "tcp", mode: "host" },
+    ];
   }
 
   const deploy = asObject(tpl.deploy);
@@ -67,8 +80,12 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
 
   const templateLabels = keyValueMap(deploy.labels);
   for (const key of Object.keys(templateLabels)) {
-    if (key.startsWith("traefik.")) problems.push(`label '${key}': Traefik labels are rendered by Berth from the config's routing; remove it from the template`);
-    if (key.startsWith("berth.")) problems.push(`label '${key}': labels starting with 'berth.' are set by Berth; remove it from the template`);
+    if (key.startsWith("traefik."))
+      problems.push(
+        `label '${key}': Traefik labels are rendered by Berth from the config's routing; remove it from the template`,
+      );
+    if (key.startsWith("berth."))
+      problems.push(`label '${key}': labels starting with 'berth.' are set by Berth; remove it from the template`);
   }
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(templateLabels)) labels[k] = v ?? "";
@@ -76,7 +93,13 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
   Object.assign(labels, input.labels, input.traefik ?? { "traefik.enable": "false" });
   deploy.labels = labels;
 
-  Object.assign(deploy, updatePolicies({ healthcheck: service.healthcheck, ports: service.ports }, { update: deploy.update_config, rollback: deploy.rollback_config }));
+  Object.assign(
+    deploy,
+    updatePolicies(
+      { healthcheck: service.healthcheck, ports: service.ports },
+      { update: deploy.update_config, rollback: deploy.rollback_config },
+    ),
+  );
   service.deploy = deploy;
   return { service, problems };
 }

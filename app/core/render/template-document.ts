@@ -29,13 +29,30 @@ export function readTemplate(text: string, ctx: TemplateContext): ReadTemplate {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const position = (pointer: string, at: "key" | "value" = "key") => positionOf(doc, lines, pointer, at);
   const servicePosition = (service: string) => position(pointerFrom(["services", service]));
-  const problem = (pos: { line: number; col: number }, path: string, message: string): ConfigProblem => ({ file: ctx.file, ...pos, path, message });
+  const problem = (pos: { line: number; col: number }, path: string, message: string): ConfigProblem => ({
+    file: ctx.file,
+    ...pos,
+    path,
+    message,
+  });
   if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((e) => problem(offsetPosition(e.pos[0], lines), "", `YAML syntax: ${e.message}`)), position };
+    return {
+      problems: doc.errors.map((e) => problem(offsetPosition(e.pos[0], lines), "", `YAML syntax: ${e.message}`)),
+      position,
+    };
   }
   const services = isMap(doc.contents) ? doc.contents.get("services", true) : undefined;
   if (!isMap(services) || services.items.length === 0) {
-    return { problems: [problem({ line: 1, col: 1 }, "/services", "a stack template needs a top-level 'services' mapping with at least one service")], position };
+    return {
+      problems: [
+        problem(
+          { line: 1, col: 1 },
+          "/services",
+          "a stack template needs a top-level 'services' mapping with at least one service",
+        ),
+      ],
+      position,
+    };
   }
 
   const problems: ConfigProblem[] = [];
@@ -43,8 +60,16 @@ export function readTemplate(text: string, ctx: TemplateContext): ReadTemplate {
     const name = keyText(pair) ?? "";
     const full = `${ctx.stack}_${name}`;
     if (!isSwarmName(name) || full.length > SWARM_NAME_MAX) {
-      const why = !isSwarmName(name) ? "letters, digits, '-' and '_', starting and ending with a letter or digit" : `${full} exceeds ${SWARM_NAME_MAX} characters`;
-      problems.push(problem(servicePosition(name), pointerFrom(["services", name]), `service name '${name}' is not usable in Swarm: ${why}`));
+      const why = !isSwarmName(name)
+        ? "letters, digits, '-' and '_', starting and ending with a letter or digit"
+        : `${full} exceeds ${SWARM_NAME_MAX} characters`;
+      problems.push(
+        problem(
+          servicePosition(name),
+          pointerFrom(["services", name]),
+          `service name '${name}' is not usable in Swarm: ${why}`,
+        ),
+      );
     }
     if (pair.value !== null && !isMap(pair.value)) {
       problems.push(problem(servicePosition(name), pointerFrom(["services", name]), "a service must be a mapping"));

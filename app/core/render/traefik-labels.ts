@@ -37,12 +37,32 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
 const RULES: { key: RegExp; value: (v: string) => boolean; what: string }[] = [
   { key: /^traefik\.enable$/, value: (v) => v === "true" || v === "false", what: "true or false" },
   { key: /^traefik\.swarm\.lbswarm$/, value: (v) => v === "false", what: "false (dnsrr services have no VIP)" },
-  { key: /^traefik\.swarm\.network$/, value: (v) => /^[a-zA-Z0-9][-_.a-zA-Z0-9]*$/.test(v), what: "a Docker network name" },
-  { key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.rule$`), value: (v) => hostRule(v) !== undefined, what: "Host(`<lower-case host name>`)" },
-  { key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.entrypoints$`), value: (v) => /^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/.test(v), what: "entrypoint names" },
-  { key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.service$`), value: (v) => new RegExp(`^${NAME}$`).test(v), what: "a service name" },
+  {
+    key: /^traefik\.swarm\.network$/,
+    value: (v) => /^[a-zA-Z0-9][-_.a-zA-Z0-9]*$/.test(v),
+    what: "a Docker network name",
+  },
+  {
+    key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.rule$`),
+    value: (v) => hostRule(v) !== undefined,
+    what: "Host(`<lower-case host name>`)",
+  },
+  {
+    key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.entrypoints$`),
+    value: (v) => /^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/.test(v),
+    what: "entrypoint names",
+  },
+  {
+    key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.service$`),
+    value: (v) => new RegExp(`^${NAME}$`).test(v),
+    what: "a service name",
+  },
   { key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.tls$`), value: (v) => v === "true", what: "true" },
-  { key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.tls\\.certresolver$`), value: (v) => /^[A-Za-z0-9_-]+$/.test(v), what: "a resolver name" },
+  {
+    key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.tls\\.certresolver$`),
+    value: (v) => /^[A-Za-z0-9_-]+$/.test(v),
+    what: "a resolver name",
+  },
   {
     key: new RegExp(`^traefik\\.http\\.services\\.${NAME}\\.loadbalancer\\.server\\.port$`),
     value: (v) => /^[1-9][0-9]{0,4}$/.test(v) && Number(v) <= 65535,
@@ -69,10 +89,13 @@ export function validateTraefikLabels(labels: Readonly<Record<string, string>>):
     const routers = traefik.filter(([k]) => /^traefik\.http\.routers\.[^.]+\.rule$/.test(k));
     if (routers.length === 0) problems.push("traefik.enable=true but no router rule");
     for (const [k, target] of traefik.filter(([k]) => /^traefik\.http\.routers\.[^.]+\.service$/.test(k))) {
-      if (!services.has(target)) problems.push(`${k} points at service ${target}, which has no loadbalancer.server.port label`);
+      if (!services.has(target))
+        problems.push(`${k} points at service ${target}, which has no loadbalancer.server.port label`);
     }
-    if (services.size === 0) problems.push("a Swarm service needs traefik.http.services.<name>.loadbalancer.server.port");
-    if (!labels["traefik.swarm.network"]) problems.push("traefik.swarm.network is required so Traefik picks the shared network");
+    if (services.size === 0)
+      problems.push("a Swarm service needs traefik.http.services.<name>.loadbalancer.server.port");
+    if (!labels["traefik.swarm.network"])
+      problems.push("traefik.swarm.network is required so Traefik picks the shared network");
   }
   return problems;
 }

@@ -2,7 +2,7 @@
 // as long as the healthcheck needs to pass or fail, roll back if it does not. Swarm's own defaults (stop-first,
 // failure_action pause, monitor 5s) would drop traffic and leave a broken update paused.
 
-const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
 const PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
 
@@ -23,7 +23,8 @@ export function durationMs(value: unknown): number | undefined {
 
 /** How long Swarm watches each updated task: long enough for its healthcheck to fail start_period + interval×retries. */
 export function monitorFor(healthcheck: unknown): string {
-  const hc = (healthcheck && typeof healthcheck === "object" ? healthcheck : undefined) as Record<string, unknown> | undefined;
+  const hc = (healthcheck && typeof healthcheck === "object" ? healthcheck : undefined) as
+    Record<string, unknown> | undefined;
   const test = hc?.test;
   const disabled = hc?.disable === true || (Array.isArray(test) && test[0] === "NONE");
   if (!hc || disabled) return `${NO_HEALTHCHECK_MONITOR_MS / 1000}s`;
@@ -36,10 +37,16 @@ export function monitorFor(healthcheck: unknown): string {
 
 /** A host-mode published port can be held by one task per node: the new task could never start first. */
 export function publishesHostPort(ports: unknown): boolean {
-  return Array.isArray(ports) && ports.some((p) => p !== null && typeof p === "object" && (p as Record<string, unknown>).mode === "host");
+  return (
+    Array.isArray(ports) &&
+    ports.some((p) => p !== null && typeof p === "object" && (p as Record<string, unknown>).mode === "host")
+  );
 }
 
-export function updatePolicies(service: { healthcheck?: unknown; ports?: unknown }, existing: { update?: unknown; rollback?: unknown }) {
+export function updatePolicies(
+  service: { healthcheck?: unknown; ports?: unknown },
+  existing: { update?: unknown; rollback?: unknown },
+) {
   const order = publishesHostPort(service.ports) ? "stop-first" : "start-first";
   const monitor = monitorFor(service.healthcheck);
   const base = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});

@@ -2,7 +2,17 @@
 // only (never in the template's text), in one pass, so a substituted value is never read as a variable again.
 
 /** Defined for every environment. */
-export const ENVIRONMENT_VARIABLES = ["sha", "short_sha", "pr", "environment", "stack", "app", "host", "url", "repository"] as const;
+export const ENVIRONMENT_VARIABLES = [
+  "sha",
+  "short_sha",
+  "pr",
+  "environment",
+  "stack",
+  "app",
+  "host",
+  "url",
+  "repository",
+] as const;
 /** Defined inside a service of the template (and in that service's config values). */
 export const SERVICE_VARIABLES = ["service", "port", "health_path"] as const;
 export const KNOWN_VARIABLES: readonly string[] = [...ENVIRONMENT_VARIABLES, ...SERVICE_VARIABLES];
@@ -17,12 +27,18 @@ export interface Substitution {
   problems: string[];
 }
 
-export function substituteVariables(text: string, values: VariableValues, unavailable: (name: string) => string): Substitution {
+export function substituteVariables(
+  text: string,
+  values: VariableValues,
+  unavailable: (name: string) => string,
+): Substitution {
   const problems: string[] = [];
   const out = text.replace(REFERENCE, (whole, inner: string) => {
     const name = inner.trim();
     if (!KNOWN_VARIABLES.includes(name)) {
-      problems.push(`unknown template variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}`);
+      problems.push(
+        `unknown template variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}`,
+      );
       return whole;
     }
     const value = values[name as keyof VariableValues];

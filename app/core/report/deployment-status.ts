@@ -14,7 +14,11 @@ function label(view: EnvironmentView): string {
 export function deploymentStatus(view: EnvironmentView): DeploymentStatusSpec {
   switch (view.phase) {
     case "success":
-      return { state: "success", description: clip(`${label(view)} live at ${view.sha.slice(0, 7)}`), environmentUrl: view.url };
+      return {
+        state: "success",
+        description: clip(`${label(view)} live at ${view.sha.slice(0, 7)}`),
+        environmentUrl: view.url,
+      };
     case "waiting":
       return { state: "pending", description: clip(view.reason ?? "Waiting") };
     case "failure":

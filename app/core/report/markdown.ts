@@ -13,7 +13,10 @@ export function neutralise(text: string): string {
 
 /** For table cells and inline text. */
 export function inline(text: string): string {
-  return neutralise(text).replace(/[|<>`\n]/g, (c) => ({ "|": "\\|", "<": "&lt;", ">": "&gt;", "`": "'", "\n": " " })[c]!);
+  return neutralise(text).replace(
+    /[|<>`\n]/g,
+    (c) => ({ "|": "\\|", "<": "&lt;", ">": "&gt;", "`": "'", "\n": " " })[c]!,
+  );
 }
 
 export function truncate(text: string, max: number, note = "\n\n… (truncated)"): string {

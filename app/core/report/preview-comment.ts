@@ -12,10 +12,16 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
   const web = opts.webBaseUrl ?? "https://github.com";
   const commit = `[\`${view.sha.slice(0, 7)}\`](${web}/${view.repository}/commit/${view.sha})`;
   const check = view.checkRunUrl ? ` · [details](${view.checkRunUrl})` : "";
-  const lines = [previewCommentMarker(view.environment), `### Berth preview \`${inline(view.stack || view.environment)}\``, ""];
+  const lines = [
+    previewCommentMarker(view.environment),
+    `### Berth preview \`${inline(view.stack || view.environment)}\``,
+    "",
+  ];
   switch (view.phase) {
     case "success":
-      lines.push(`✅ **Live at ${view.url}** — ${commit}, deployed in ${seconds((view.finishedAt ?? view.startedAt) - view.startedAt)}${check}`);
+      lines.push(
+        `✅ **Live at ${view.url}** — ${commit}, deployed in ${seconds((view.finishedAt ?? view.startedAt) - view.startedAt)}${check}`,
+      );
       break;
     case "failure":
       lines.push(`❌ **Deploy of ${commit} failed**: ${inline(view.reason ?? "see the check run")}${check}`);
@@ -31,13 +37,20 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
       lines.push(`🔒 **Waiting for approval** — nothing deployed for ${commit}. ${view.policyNote ?? ""}${check}`);
       break;
     case "refused":
-      lines.push(`⛔ **Not deployed**: ${inline(view.reason ?? "refused by policy")}. ${view.policyNote ?? ""}${check}`);
+      lines.push(
+        `⛔ **Not deployed**: ${inline(view.reason ?? "refused by policy")}. ${view.policyNote ?? ""}${check}`,
+      );
       break;
     default:
       lines.push(`⏳ **Deploying ${commit}**…${check}`);
   }
   if (view.services.length > 0 && view.phase !== "torn-down") {
-    lines.push("", "| service | running/desired |", "|---|---|", ...view.services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`));
+    lines.push(
+      "",
+      "| service | running/desired |",
+      "|---|---|",
+      ...view.services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`),
+    );
   }
   return truncate(lines.join("\n"), MAX_COMMENT);
 }
