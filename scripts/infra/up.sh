@@ -14,7 +14,9 @@ die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # --- packages -------------------------------------------------------------------------------------------------
 need=()
-for pkg in docker.io redis-server redis-tools openssh-server openssh-client busybox-static iproute2 util-linux curl docker-registry; do
+# prometheus, etcd, caddy and chromium serve the metrics, discovery, routing and status-page tests.
+for pkg in docker.io redis-server redis-tools openssh-server openssh-client busybox-static iproute2 util-linux curl \
+  docker-registry prometheus etcd-server etcd-client caddy chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
