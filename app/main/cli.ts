@@ -4,13 +4,13 @@
 //   berth render <owner/repo> --pr N --sha SHA [--config-dir D] [--templates-dir T]
 //   berth history <owner/repo> <staging|production>              releases kept in Redis (REDIS_URL, BERTH_QUEUE_PREFIX)
 //   berth rollback <owner/repo> <staging|production> [sha] [--wait]  queue a redeploy of a recorded release
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems, indexConfigs } from "../core/config/index.js";
 import { renderStack } from "../core/render/index.js";
 import { previewEnvironment } from "../core/environment.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
+import { readConfigFiles } from "../adapters/config/read-config-files.js";
 import { configProblemsFrom } from "../jobs/config-problems.js";
 import { releaseCommand } from "./release-commands.js";
 
@@ -49,13 +49,7 @@ export async function cli(
     );
   }
   if (command === "validate") {
-    const names = (await readdir(configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-    const files = await Promise.all(
-      names.map(async (n) => ({
-        file: relative(process.cwd(), join(configDir, n)),
-        text: await readFile(join(configDir, n), "utf8"),
-      })),
-    );
+    const files = await readConfigFiles(configDir, (path) => relative(process.cwd(), path));
     const index = indexConfigs(files, env);
     const problems = [...index.unattributed, ...[...index.byRepository.values()].flatMap((e) => e.problems)];
     for (const [repo, entry] of index.byRepository) if (entry.problems.length === 0) out(`ok  ${entry.file} (${repo})`);
