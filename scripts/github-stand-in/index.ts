@@ -8,20 +8,23 @@ import { once } from "node:events";
 import { emptyState, type RecordedRequest, type StandInState } from "./state.js";
 import { routes } from "./routes.js";
 import { verifyAppJwt } from "./app-jwt.js";
+import { createWriteLimits, type WriteLimitOptions } from "./write-limits.js";
 
 export interface GitHubStandIn {
   url: string;
   port: number;
   requests: RecordedRequest[];
   state: StandInState;
+  writeLimits: ReturnType<typeof createWriteLimits>;
   setPermission(repo: string, user: string, permission: string): void;
   close(): Promise<void>;
 }
 
 export async function startGitHubStandIn(
-  opts: { port?: number; appId?: number; privateKey?: string } = {},
+  opts: { port?: number; appId?: number; privateKey?: string; writeLimits?: Partial<WriteLimitOptions> } = {},
 ): Promise<GitHubStandIn> {
   let state = emptyState();
+  const writeLimits = createWriteLimits(opts.writeLimits);
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -44,8 +47,10 @@ export async function startGitHubStandIn(
           deployments: [...state.deployments.values()].map((d) => ({ ...d, statuses: state.statuses.get(d.id) })),
           comments: [...state.comments.values()],
         });
+      if (url.pathname === "/_standin/writes") return send(200, writeLimits.report());
       if (url.pathname === "/_standin/reset") {
         state = emptyState();
+        writeLimits.reset();
         requests.length = 0;
         return send(200, { ok: true });
       }
@@ -66,8 +71,12 @@ export async function startGitHubStandIn(
     const record: RecordedRequest = { at: Date.now(), method: req.method ?? "GET", path, query, body, status: 0 };
     requests.push(record);
     const auth = req.headers.authorization ?? "";
-    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined;
-    for (const [method, pattern, handler] of routes) {
+    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined = writeLimits.admit(
+      record.method,
+      path,
+      auth,
+    );
+    for (const [method, pattern, handler] of result ? [] : routes) {
       const m = method === req.method ? pattern.exec(path) : null;
       if (!m) continue;
       if (path.endsWith("/access_tokens") && opts.privateKey && opts.appId) {
@@ -92,6 +101,7 @@ export async function startGitHubStandIn(
     }
     result ??= { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
     record.status = result.status;
+    writeLimits.observe(path, result);
     send(result.status, result.body, result.headers);
   });
   server.listen(opts.port ?? 0, "127.0.0.1");
@@ -101,6 +111,7 @@ export async function startGitHubStandIn(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    writeLimits,
     get state() {
       return state;
     },
@@ -114,6 +125,9 @@ export async function startGitHubStandIn(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const standIn = await startGitHubStandIn({ port: Number(process.env.PORT ?? 0) });
+  const standIn = await startGitHubStandIn({
+    port: Number(process.env.PORT ?? 0),
+    writeLimits: { enforce: process.env.STANDIN_ENFORCE_WRITE_LIMITS === "1" },
+  });
   console.log(`GitHub stand-in listening on ${standIn.url} (API under ${standIn.url}/api/v3)`);
 }
