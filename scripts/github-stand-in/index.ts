@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { emptyState, type RecordedRequest, type StandInState } from "./state.js";
 import { routes } from "./routes.js";
 import { verifyAppJwt } from "./app-jwt.js";
+import { createGitHubFaults, type GitHubFaults } from "./faults.js";
 
 export interface GitHubStandIn {
   url: string;
@@ -15,6 +16,8 @@ export interface GitHubStandIn {
   requests: RecordedRequest[];
   state: StandInState;
   setPermission(repo: string, user: string, permission: string): void;
+  /** Injected failures (faults.ts): the next N writes answer 502 or a secondary-limit 403. */
+  faults: GitHubFaults;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,7 @@ export async function startGitHubStandIn(
 ): Promise<GitHubStandIn> {
   let state = emptyState();
   const requests: RecordedRequest[] = [];
+  const faults = createGitHubFaults();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -49,6 +53,10 @@ export async function startGitHubStandIn(
         requests.length = 0;
         return send(200, { ok: true });
       }
+      if (url.pathname === "/_standin/faults") {
+        if (req.method === "POST") faults.arm(JSON.parse(raw || "{}"));
+        return send(200, faults.state());
+      }
       if (url.pathname === "/_standin/permission") {
         const b = JSON.parse(raw || "{}");
         state.permissions.set(`${b.repo}:${b.user}`, b.permission);
@@ -66,8 +74,11 @@ export async function startGitHubStandIn(
     const record: RecordedRequest = { at: Date.now(), method: req.method ?? "GET", path, query, body, status: 0 };
     requests.push(record);
     const auth = req.headers.authorization ?? "";
-    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined;
-    for (const [method, pattern, handler] of routes) {
+    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined = faults.take(
+      record.method,
+      path,
+    );
+    for (const [method, pattern, handler] of result ? [] : routes) {
       const m = method === req.method ? pattern.exec(path) : null;
       if (!m) continue;
       if (path.endsWith("/access_tokens") && opts.privateKey && opts.appId) {
@@ -105,6 +116,7 @@ export async function startGitHubStandIn(
       return state;
     },
     setPermission: (repo, user, permission) => state.permissions.set(`${repo}:${user}`, permission),
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
