@@ -18,6 +18,7 @@ import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
+import { failoverPool } from "../adapters/ssh/failover.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
@@ -35,7 +36,7 @@ export function buildJobDeps(args: {
 }): { deps: JobDeps; close: () => Promise<void> } {
   const { env, probot, redis, log, enqueue } = args;
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
-  const pool = createSshPool({ log });
+  const pool = failoverPool(createSshPool({ log }), log);
   const swarms = new Map<string, SwarmPort>();
   const deps: JobDeps = {
     configs: createFileConfigSource({
