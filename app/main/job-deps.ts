@@ -18,7 +18,7 @@ import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
-import { failoverPool } from "../adapters/ssh/failover.js";
+import { failoverPool, managersOf } from "../adapters/ssh/failover.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
@@ -45,7 +45,8 @@ export function buildJobDeps(args: {
       variables: env.configVariables,
     }),
     swarmFor: (target: SshTarget) => {
-      const key = `${target.user}@${target.host}:${target.port}`;
+      // Two configs may name the same first manager with different fallbacks or pinned keys: all of it is the key.
+      const key = JSON.stringify(managersOf(target));
       const known = swarms.get(key);
       if (known) return known;
       const swarm = createSshSwarm(target, pool);

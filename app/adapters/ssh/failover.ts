@@ -15,14 +15,14 @@ export function managersOf(target: SshTarget): SshTarget[] {
 }
 
 export function failoverPool(pool: SshPool, log?: Logger): SshPool {
-  const preferred = new Map<string, number>(); // primary user@host:port → index of the manager that answered last
+  const preferred = new Map<string, number>(); // the managers list → index of the one that answered last
   const keyOf = (t: SshTarget) => `${t.user}@${t.host}:${t.port}`;
   return {
     ...pool,
     async exec(target: SshTarget, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
       const managers = managersOf(target);
       if (managers.length === 1) return pool.exec(target, argv, opts);
-      const key = keyOf(target);
+      const key = JSON.stringify(managers);
       const start = preferred.get(key) ?? 0;
       const failures: string[] = [];
       for (let i = 0; i < managers.length; i++) {
