@@ -27,9 +27,15 @@ for (const name of ACTIONS) {
     platform: "node",
     target: "node24",
     format: "esm",
-    // Bundled CommonJS packages call require(); ESM has none, so give them Node's.
+    // Bundled CommonJS packages call require() and read __dirname; ESM has neither, so give them Node's.
     banner: {
-      js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",
+      js: [
+        "import { createRequire as __berthCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __berthFileURLToPath } from 'node:url';",
+        "const require = __berthCreateRequire(import.meta.url);",
+        "const __filename = __berthFileURLToPath(import.meta.url);",
+        "const __dirname = __berthFileURLToPath(new URL('.', import.meta.url));",
+      ].join("\n"),
     },
     legalComments: "eof",
     logLevel: "warning",
