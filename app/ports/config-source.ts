@@ -10,6 +10,8 @@ export interface RepositoryConfig {
 export interface ConfigSource {
   /** The config for a repository (owner/name, case-insensitive), or undefined when Berth is not set up for it. */
   forRepository(repository: string): Promise<RepositoryConfig | undefined>;
+  /** Every repository's entry (valid or not): the sweeper finds live previews the activity store does not know. */
+  all(): Promise<RepositoryConfig[]>;
   /** A template's text; throws ConfigError (with the path) when it does not exist. */
   template(name: string): Promise<{ file: string; text: string }>;
 }
