@@ -11,9 +11,10 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
   const log = deps.log.child({ job: ctx.jobId });
   const now = deps.clock.now();
   const expired: string[] = [];
+  const only = job.repository?.toLowerCase();
   await recordUnknownPreviews(job, deps, now, log);
   for (const a of await deps.activity.all()) {
-    if (job.repository !== "*" && a.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
+    if (only !== undefined && a.repository.toLowerCase() !== only) continue;
     const config = (await deps.configs.forRepository(a.repository))?.config;
     if (!config) continue;
     const ttlMs = previewTtlSeconds(config) * 1000;
@@ -50,7 +51,7 @@ async function recordUnknownPreviews(job: SweepPreviewsJob, deps: JobDeps, now: 
   for (const entry of await deps.configs.all()) {
     const config = entry.config;
     if (!config || !config.preview.enabled) continue;
-    if (job.repository !== "*" && config.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
+    if (job.repository !== undefined && config.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
     const known = await activity.ofRepository(config.repository);
     const installationId = [...known.values()][0]?.installationId;
     for (const live of await deps.swarmFor(config.ssh).liveEnvironments(config.repository)) {
