@@ -42,7 +42,10 @@ export function indexConfigs(files: readonly ConfigFile[], env: Variables): Conf
 
   for (const { file, text, bytes, readError } of files) {
     const parsed = readError ? unreadable(file, readError) : parseSafely(file, text, env, bytes);
-    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document) ?? repositoryLine(text);
+    // A file that does not even parse (alias bomb, oversized) is still its repository's problem when its
+    // repository: line can be read; a parsed document names it (or fails to) in its own field.
+    const repository =
+      parsed.config?.repository ?? (parsed.document ? repositoryScalar(parsed.document) : repositoryLine(text));
     if (!repository) {
       unattributed.push(...parsed.problems);
       continue;
