@@ -11,6 +11,7 @@ import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
+import { evictAndWait } from "./evict-preview.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
 import { staleHead } from "./stale-head.js";
 
@@ -80,7 +81,10 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   } catch (err) {
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
   }
-  if (cap.evict !== undefined) await evict(job, cap.evict, deps, log);
+  if (cap.evict !== undefined) {
+    const stack = previewEnvironment(config.app, cap.evict).stack;
+    await evictAndWait(job, { pr: cap.evict, stack }, config.ssh, deps, log);
+  }
   view.url = rendered.url;
   report.begin(view, true);
 
@@ -162,20 +166,4 @@ async function stopOnPolicy(
   report.begin(view, false);
   await report.flush();
   return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason };
-}
-
-// The evicted preview is torn down by its own job (its own environment lock); this deploy does not wait for it.
-async function evict(job: DeployPreviewJob, pr: number, deps: JobDeps, log: JobDeps["log"]): Promise<void> {
-  const { jobId } = await deps.enqueue({
-    kind: "teardown-preview",
-    reason: "evicted",
-    repository: job.repository,
-    installationId: job.installationId,
-    pr,
-    sha: "",
-    deliveryId: `evict-${job.repository}-${pr}-for-${job.pr}-${job.sha.slice(0, 12)}`,
-    sender: job.sender,
-    receivedAt: deps.clock.now(),
-  });
-  log.info({ evicted: previewName(pr), job: jobId }, "preview cap reached: evicting the least recently active preview");
 }

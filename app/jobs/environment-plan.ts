@@ -13,6 +13,7 @@ import { renderStack } from "../core/render/index.js";
 import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { configProblemsFrom } from "./config-problems.js";
+import { previewSecrets } from "./preview-policies.js";
 
 /** What the apply step deploys and probes. */
 export interface ReleasePlan {
@@ -68,12 +69,15 @@ export async function planRelease(args: {
   let rendered;
   try {
     const template = await deps.configs.template(config.template);
+    // Names only (content-hashed): the values are read again when the secrets are created, never kept in a plan.
+    const secrets = (await previewSecrets(config, environment, deps)).names;
     rendered = renderStack({
       config,
       templateFile: template.file,
       templateText: template.text,
       environment,
       sha: commit.sha,
+      secrets,
     });
   } catch (err) {
     return {

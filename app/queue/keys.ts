@@ -24,12 +24,20 @@ export function berthKeys(prefix: string) {
     untrusted: (repository: string, pr: number) => key("untrusted", scopeKey(repository, pr)),
     /** Hash service → count: /scale counts later deploys render. */
     replicas: (repository: string, pr: number) => key("replicas", scopeKey(repository, pr)),
+    /** String: the id of the reply Berth posted to a command comment, so a rerun of its job edits that reply. */
+    commandReply: (repository: string, commentId: number) => key("command-reply", scopeKey(repository, commentId)),
     /** Hash: a job's check run and deployment ids, so a retried job updates them instead of creating new ones. */
     reportHandles: (jobId: string) => key("report", jobId),
     /** List, newest first: a branch environment's releases. */
     releases: (repository: string, environment: string) => key("releases", scopeKey(repository, environment)),
     /** String (json): the branch deploy that waits for CI or approval. */
     waiting: (repository: string, environment: string) => key("waiting", scopeKey(repository, environment)),
+    /** Set: the processes that own GitHub writes waiting to be sent. */
+    writeOwners: () => key("gh-writes:owners"),
+    /** One process's GitHub writes (finals and comments) waiting to be sent; owner "" gives the family's prefix. */
+    pendingWrites: (owner: string) => key("gh-writes:pending", owner),
+    /** Present while the owning process lives; its pending writes are taken over once it expires. */
+    writeLease: (owner: string) => key("gh-writes:lease", owner),
   };
 }
 
@@ -37,10 +45,3 @@ export function berthKeys(prefix: string) {
 export function jobIdFor(deliveryId: string): string {
   return `d-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 120)}`;
 }
-
-/** GitHub writes waiting to be sent (finals and comments), per owning process, and the owners' liveness leases. */
-export const writeKeys = {
-  owners: (prefix: string) => `${prefix}:berth:gh-writes:owners`,
-  pending: (prefix: string, owner: string) => `${prefix}:berth:gh-writes:pending:${owner}`,
-  lease: (prefix: string, owner: string) => `${prefix}:berth:gh-writes:lease:${owner}`,
-};

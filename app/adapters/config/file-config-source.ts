@@ -21,6 +21,9 @@ export function createFileConfigSource(opts: {
       const files = await readConfigFiles(opts.configDir, shown);
       return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
     },
+    async all(): Promise<ConfigEntry[]> {
+      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
+    },
     async template(name: string) {
       const file = join(opts.templatesDir, name);
       if (!TEMPLATE_NAME.test(name))
