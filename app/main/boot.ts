@@ -13,6 +13,7 @@ import { createDeployQueue } from "../queue/queue.js";
 import { startDeployWorker } from "../queue/worker.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
+import { closeSupersededJob } from "../jobs/close-superseded-job.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 
@@ -65,6 +66,7 @@ export async function boot(
       logger: log,
       handler: (data, ctx) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
       onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
+      onSuperseded: (data, jobId) => closeSupersededJob(data, jobId, deps),
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
