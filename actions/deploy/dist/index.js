@@ -40525,6 +40525,16 @@ function memoryBytes(memory) {
   return Number(m[1]) * UNIT[m[2]];
 }
 
+// app/core/repository.ts
+var COMMIT_SHA = /^[0-9a-f]{40}$/;
+var REPOSITORY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+function isRepositoryName(name) {
+  return REPOSITORY_NAME.test(name);
+}
+function isCommitSha(sha) {
+  return COMMIT_SHA.test(sha);
+}
+
 // app/core/config/text-limits.ts
 var MAX_CONFIG_BYTES = 256 * 1024;
 var MAX_FLOW_DEPTH = 32;
@@ -40574,7 +40584,8 @@ function startsScalar(text, lineStart, i) {
 }
 var REPOSITORY_LINE = /^repository:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+)["']?[ \t]*(?:#.*)?$/m;
 function repositoryLine(text) {
-  return REPOSITORY_LINE.exec(text.slice(0, 64 * 1024))?.[1];
+  const name = REPOSITORY_LINE.exec(text.slice(0, 64 * 1024))?.[1];
+  return name !== void 0 && isRepositoryName(name) ? name : void 0;
 }
 function problem(file, line, col, message) {
   return { file, line, col, path: "", message };
@@ -40683,14 +40694,13 @@ function formatProblems(problems) {
 }
 
 // app/core/config/index.ts
-var REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 function indexConfigs(files, env) {
   const byRepository = /* @__PURE__ */ new Map();
   const claims = /* @__PURE__ */ new Map();
   const unattributed = [];
   for (const { file, text, bytes: bytes2, readError } of files) {
     const parsed = readError ? unreadable(file, readError) : parseSafely(file, text, env, bytes2);
-    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document) ?? repositoryLine(text);
+    const repository = parsed.config?.repository ?? (parsed.document ? repositoryScalar(parsed.document) : repositoryLine(text));
     if (!repository) {
       unattributed.push(...parsed.problems);
       continue;
@@ -40737,13 +40747,7 @@ function unreadable(file, message) {
 function repositoryScalar(doc) {
   const node = doc?.get("repository", true);
   const value = (0, import_yaml4.isScalar)(node) ? node.value : void 0;
-  return typeof value === "string" && REPOSITORY.test(value) ? value : void 0;
-}
-
-// app/core/repository.ts
-var COMMIT_SHA = /^[0-9a-f]{40}$/;
-function isCommitSha(sha) {
-  return COMMIT_SHA.test(sha);
+  return typeof value === "string" && isRepositoryName(value) ? value : void 0;
 }
 
 // app/core/environment.ts
@@ -40756,10 +40760,13 @@ function assertPullRequestNumber(pr) {
   }
   return pr;
 }
+function previewName(pr) {
+  return `pr-${assertPullRequestNumber(pr)}`;
+}
 function previewEnvironment(app, pr) {
-  assertPullRequestNumber(pr);
-  const stack = assertSwarmName(`${checkApp(app)}-pr-${pr}`, "stack name");
-  return { kind: "preview", name: `pr-${pr}`, stack, pr };
+  const name = previewName(pr);
+  const stack = assertSwarmName(`${checkApp(app)}-${name}`, "stack name");
+  return { kind: "preview", name, stack, pr };
 }
 function stagingEnvironment(app) {
   return { kind: "staging", name: "staging", stack: assertSwarmName(`${checkApp(app)}-staging`, "stack name") };
@@ -40917,10 +40924,6 @@ var Semaphore = class {
   size;
   waiting = [];
   used = 0;
-  /** Channels open now (for metrics). */
-  get inUse() {
-    return this.used;
-  }
   async use(fn) {
     if (this.used >= this.size) await new Promise((resolve) => this.waiting.push(resolve));
     else this.used += 1;
@@ -41026,10 +41029,6 @@ function createSshPool(opts = {}) {
   return {
     exec,
     connectionsOpened: () => opened,
-    usage: () => ({
-      connections: connections.size,
-      channels: [...connections.values()].reduce((sum, c) => sum + c.channels.inUse, 0)
-    }),
     async closeAll() {
       for (const conn of connections.values()) conn.client.end();
       connections.clear();
@@ -41520,7 +41519,7 @@ async function recoverFailedDeploy(args) {
     log.warn({ stack: view.stack }, "first deploy failed; removing the stack so nothing half-deployed stays");
     await swarm.removeStack(view.stack, { deadline: Date.now() + REMOVE_TIMEOUT_MS });
     view.servingNow = "nothing (the failed stack was removed)";
-    return;
+    return "removed";
   }
   const toRollBack = notConverged.filter((s) => !ROLLBACK_STATES.has(s.updateState ?? "")).map((s) => s.fullName);
   if (toRollBack.length > 0) {
@@ -41528,6 +41527,7 @@ async function recoverFailedDeploy(args) {
     await swarm.rollbackServices(toRollBack);
   }
   view.servingNow = "the previous version (rolled back)";
+  return "rolled-back";
 }
 
 // app/jobs/apply-stack.ts
@@ -41554,19 +41554,19 @@ async function applyStack(input2) {
   if (!outcome.ok) {
     view.problems = outcome.problems;
     view.reason = outcome.message;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
     await addFailedTaskLogs(swarm, view, log);
-    return false;
+    return { healthy: false, recovery };
   }
   view.phase = "probing";
   update(view);
   const probe = await input2.probe.waitFor2xx(input2.probeUrl, input2.deadline);
   if (!probe.ok) {
     view.reason = `${input2.probeUrl} did not answer 2xx within ${input2.healthTimeoutSeconds} s (${probe.attempts} attempts; last: ${probe.status ?? probe.detail})`;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
-    return false;
+    const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    return { healthy: false, recovery };
   }
-  return true;
+  return { healthy: true };
 }
 var TASK_LOG_LINES = 20;
 var MAX_TASKS = 2;

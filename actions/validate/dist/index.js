@@ -15780,6 +15780,16 @@ function memoryBytes(memory) {
   return Number(m[1]) * UNIT[m[2]];
 }
 
+// app/core/repository.ts
+var COMMIT_SHA = /^[0-9a-f]{40}$/;
+var REPOSITORY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+function isRepositoryName(name) {
+  return REPOSITORY_NAME.test(name);
+}
+function isCommitSha(sha) {
+  return COMMIT_SHA.test(sha);
+}
+
 // app/core/config/text-limits.ts
 var MAX_CONFIG_BYTES = 256 * 1024;
 var MAX_FLOW_DEPTH = 32;
@@ -15829,7 +15839,8 @@ function startsScalar(text, lineStart, i) {
 }
 var REPOSITORY_LINE = /^repository:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+)["']?[ \t]*(?:#.*)?$/m;
 function repositoryLine(text) {
-  return REPOSITORY_LINE.exec(text.slice(0, 64 * 1024))?.[1];
+  const name = REPOSITORY_LINE.exec(text.slice(0, 64 * 1024))?.[1];
+  return name !== void 0 && isRepositoryName(name) ? name : void 0;
 }
 function problem(file, line, col, message) {
   return { file, line, col, path: "", message };
@@ -15931,14 +15942,13 @@ function sortProblems(problems) {
 }
 
 // app/core/config/index.ts
-var REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 function indexConfigs(files, env) {
   const byRepository = /* @__PURE__ */ new Map();
   const claims = /* @__PURE__ */ new Map();
   const unattributed = [];
   for (const { file, text, bytes: bytes2, readError } of files) {
     const parsed = readError ? unreadable(file, readError) : parseSafely(file, text, env, bytes2);
-    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document) ?? repositoryLine(text);
+    const repository = parsed.config?.repository ?? (parsed.document ? repositoryScalar(parsed.document) : repositoryLine(text));
     if (!repository) {
       unattributed.push(...parsed.problems);
       continue;
@@ -15985,7 +15995,7 @@ function unreadable(file, message) {
 function repositoryScalar(doc) {
   const node = doc?.get("repository", true);
   const value = (0, import_yaml4.isScalar)(node) ? node.value : void 0;
-  return typeof value === "string" && REPOSITORY.test(value) ? value : void 0;
+  return typeof value === "string" && isRepositoryName(value) ? value : void 0;
 }
 
 // app/core/environment.ts
@@ -15998,10 +16008,13 @@ function assertPullRequestNumber(pr) {
   }
   return pr;
 }
+function previewName(pr) {
+  return `pr-${assertPullRequestNumber(pr)}`;
+}
 function previewEnvironment(app, pr) {
-  assertPullRequestNumber(pr);
-  const stack = assertSwarmName(`${checkApp(app)}-pr-${pr}`, "stack name");
-  return { kind: "preview", name: `pr-${pr}`, stack, pr };
+  const name = previewName(pr);
+  const stack = assertSwarmName(`${checkApp(app)}-${name}`, "stack name");
+  return { kind: "preview", name, stack, pr };
 }
 function stagingEnvironment(app) {
   return { kind: "staging", name: "staging", stack: assertSwarmName(`${checkApp(app)}-staging`, "stack name") };
@@ -16502,12 +16515,6 @@ function secretsSpec(config, swarmNames) {
     }
   }
   return { top, mounts };
-}
-
-// app/core/repository.ts
-var COMMIT_SHA = /^[0-9a-f]{40}$/;
-function isCommitSha(sha) {
-  return COMMIT_SHA.test(sha);
 }
 
 // app/core/render/render-stack.ts
