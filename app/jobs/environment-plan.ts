@@ -9,7 +9,7 @@ import type { ConfigProblem, DeployConfig } from "../core/config/types.js";
 import type { EnvironmentRef } from "../core/environment-types.js";
 import type { Release } from "../core/release.js";
 import { rollbackTarget } from "../core/release.js";
-import { renderStack } from "../core/render/index.js";
+import { renderFromTemplate } from "./render-from-template.js";
 import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { configProblemsFrom } from "./config-problems.js";
@@ -67,14 +67,7 @@ export async function planRelease(args: {
   const { commit, config, environment, deps } = args;
   let rendered;
   try {
-    const template = await deps.configs.template(config.template);
-    rendered = renderStack({
-      config,
-      templateFile: template.file,
-      templateText: template.text,
-      environment,
-      sha: commit.sha,
-    });
+    rendered = await renderFromTemplate(deps.configs, { config, environment, sha: commit.sha });
   } catch (err) {
     return {
       kind: "config-error",

@@ -8,6 +8,17 @@ import { ConfigError } from "../../errors.js";
 
 const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 
+/** The deploy configs of a directory (*.yml, *.yaml, sorted by name), each named as `shown` says for problems. */
+export async function readConfigFiles(
+  dir: string,
+  shown: (path: string) => string = (path) => path,
+): Promise<{ file: string; text: string }[]> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  return Promise.all(
+    names.map(async (n) => ({ file: shown(join(dir, n)), text: await readFile(join(dir, n), "utf8") })),
+  );
+}
+
 export function createFileConfigSource(opts: {
   configDir: string;
   templatesDir: string;
@@ -17,13 +28,7 @@ export function createFileConfigSource(opts: {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
   return {
     async forRepository(repository: string): Promise<ConfigEntry | undefined> {
-      const names = (await readdir(opts.configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-      const files = await Promise.all(
-        names.map(async (n) => ({
-          file: shown(join(opts.configDir, n)),
-          text: await readFile(join(opts.configDir, n), "utf8"),
-        })),
-      );
+      const files = await readConfigFiles(opts.configDir, shown);
       return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
     },
     async template(name: string) {
