@@ -108,17 +108,13 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
     case "destroy": {
       const result = await teardownPreview(
         {
+          ...subJob(run),
           kind: "teardown-preview",
-          repository: job.repository,
-          installationId: job.installationId,
-          deliveryId: `${job.deliveryId}:${run.index}`,
-          sender: job.sender,
-          receivedAt: job.receivedAt,
           pr: pr.number,
           sha: pr.headSha,
           reason: "destroyed",
         },
-        { jobId: `${run.ctx.jobId}:${run.index}`, attempt: run.ctx.attempt },
+        subContext(run),
         deps,
       );
       if (result.outcome !== "torn-down") throw new CommandFailed(`the preview was not removed: ${why(result)}`);
@@ -128,14 +124,10 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
 }
 
 function deploy(run: CommandRun, sha: string, trigger: NonNullable<DeployPreviewJob["trigger"]>): Promise<JobResult> {
-  const { job, pr } = run;
+  const { pr } = run;
   const data: DeployPreviewJob = {
+    ...subJob(run),
     kind: "deploy-preview",
-    repository: job.repository,
-    installationId: job.installationId,
-    deliveryId: `${job.deliveryId}:${run.index}`,
-    sender: job.sender,
-    receivedAt: job.receivedAt,
     pr: pr.number,
     sha,
     trusted: isTrusted({
@@ -146,7 +138,20 @@ function deploy(run: CommandRun, sha: string, trigger: NonNullable<DeployPreview
     authorAssociation: pr.authorAssociation,
     trigger,
   };
-  return deployPreview(data, { jobId: `${run.ctx.jobId}:${run.index}`, attempt: run.ctx.attempt }, run.deps);
+  return deployPreview(data, subContext(run), run.deps);
+}
+
+// Each command of a comment is its own job: its own delivery id, check run and deployment.
+function subJob(
+  run: CommandRun,
+): Pick<CommandJob, "repository" | "installationId" | "deliveryId" | "sender" | "receivedAt"> {
+  const { job, index } = run;
+  const { repository, installationId, sender, receivedAt } = job;
+  return { repository, installationId, deliveryId: `${job.deliveryId}:${index}`, sender, receivedAt };
+}
+
+function subContext(run: CommandRun): JobContext {
+  return { jobId: `${run.ctx.jobId}:${run.index}`, attempt: run.ctx.attempt };
 }
 
 function deployed(result: JobResult, sha: string): string {
@@ -163,13 +168,9 @@ async function queueEnvironment(
   environment: "staging" | "production",
   target: CommandTarget,
 ): Promise<string> {
-  const { job } = run;
   const data: DeployEnvironmentJob = {
+    ...subJob(run),
     kind: "deploy-environment",
-    repository: job.repository,
-    installationId: job.installationId,
-    deliveryId: `${job.deliveryId}:${run.index}`,
-    sender: job.sender,
     receivedAt: Date.now(),
     environment,
     target,

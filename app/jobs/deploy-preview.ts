@@ -6,7 +6,7 @@ import type { EnvironmentView } from "../core/report/view-model.js";
 import type { ConfigProblem } from "../core/config/types.js";
 import { previewEnvironment, previewName } from "../core/environment.js";
 import { environmentView } from "../core/report/view-model.js";
-import { renderStack } from "../core/render/index.js";
+import { renderFromTemplate } from "./render-from-template.js";
 import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
@@ -66,11 +66,8 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   let secrets;
   try {
     secrets = await previewSecrets(config, environment, deps);
-    const template = await deps.configs.template(config.template);
-    rendered = renderStack({
+    rendered = await renderFromTemplate(deps.configs, {
       config,
-      templateFile: template.file,
-      templateText: template.text,
       environment,
       sha: job.sha,
       replicas,

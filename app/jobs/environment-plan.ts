@@ -9,7 +9,7 @@ import type { ConfigProblem, DeployConfig } from "../core/config/types.js";
 import type { EnvironmentRef } from "../core/environment-types.js";
 import type { Release } from "../core/release.js";
 import { rollbackTarget } from "../core/release.js";
-import { renderStack } from "../core/render/index.js";
+import { renderFromTemplate } from "./render-from-template.js";
 import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { configProblemsFrom } from "./config-problems.js";
@@ -68,17 +68,9 @@ export async function planRelease(args: {
   const { commit, config, environment, deps } = args;
   let rendered;
   try {
-    const template = await deps.configs.template(config.template);
     // Names only (content-hashed): the values are read again when the secrets are created, never kept in a plan.
     const secrets = (await previewSecrets(config, environment, deps)).names;
-    rendered = renderStack({
-      config,
-      templateFile: template.file,
-      templateText: template.text,
-      environment,
-      sha: commit.sha,
-      secrets,
-    });
+    rendered = await renderFromTemplate(deps.configs, { config, environment, sha: commit.sha, secrets });
   } catch (err) {
     return {
       kind: "config-error",

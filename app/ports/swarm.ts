@@ -1,4 +1,5 @@
-// What jobs need from a Swarm manager. The SSH adapter implements it; tests may use the real one only.
+// What jobs need from a Swarm manager. The SSH adapter implements it; test/helpers/fakes/swarm.ts plays it in memory.
+import type { ServiceUsage } from "../core/policy/quotas.js";
 
 export interface TaskProblem {
   service: string; // short service name ("web")
@@ -56,14 +57,7 @@ export interface WaitOptions {
 export interface LiveEnvironment {
   environment: string; // berth.environment: "pr-12", "staging"
   stack: string;
-  services: Array<{
-    service: string;
-    replicas: number;
-    cpus: number;
-    memoryBytes: number;
-    reservedCpus: number;
-    reservedMemoryBytes: number;
-  }>;
+  services: ServiceUsage[];
 }
 
 export interface SwarmPort {

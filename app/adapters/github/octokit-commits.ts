@@ -1,6 +1,7 @@
 // GitHubCommits on an installation-authenticated Octokit.
 import type { GitHubCommits } from "../../ports/github-commits.js";
 import { callGitHub as call, type OctokitLike } from "./octokit-call.js";
+import { findOwnComment } from "./sticky-comment.js";
 
 export function createGitHubCommits(octokit: OctokitLike): GitHubCommits {
   return {
@@ -35,21 +36,9 @@ export function createGitHubCommits(octokit: OctokitLike): GitHubCommits {
       return pulls.filter((p) => p.merged_at).map((p) => p.number as number);
     },
     async appendToStickyComment(repo, pr, marker, line) {
-      const comments = await call("list comments", () =>
-        octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          ...repo,
-          issue_number: pr,
-          per_page: 100,
-        }),
-      );
-      const ours = comments.find(
-        (c) =>
-          typeof c.body === "string" &&
-          c.body.includes(marker) &&
-          (c.user?.type === "Bot" || c.performed_via_github_app),
-      );
+      const ours = await findOwnComment(octokit, repo, pr, marker);
       if (!ours) return false;
-      if ((ours.body as string).includes(line)) return true;
+      if (ours.body.includes(line)) return true;
       await call("update comment", () =>
         octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
           ...repo,

@@ -2,6 +2,7 @@
 import type { GitHubReporter, RepoRef } from "../../ports/github-reporter.js";
 import { callGitHub as call, type OctokitLike } from "./octokit-call.js";
 import { classifyGitHubError } from "./github-errors.js";
+import { findOwnComment } from "./sticky-comment.js";
 
 export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
   const output = (s: { title: string; summary: string; text?: string }) => ({
@@ -102,20 +103,7 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
     },
 
     async upsertStickyComment(repo, issueNumber, marker, body) {
-      const comments = await call("list comments", () =>
-        octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          ...repo,
-          issue_number: issueNumber,
-          per_page: 100,
-        }),
-      );
-      // Only our own comment counts: a human quoting the marker must not get their comment overwritten.
-      const ours = comments.find(
-        (c) =>
-          typeof c.body === "string" &&
-          c.body.includes(marker) &&
-          (c.user?.type === "Bot" || c.performed_via_github_app),
-      );
+      const ours = await findOwnComment(octokit, repo, issueNumber, marker);
       if (ours) {
         await call("update comment", () =>
           octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
@@ -124,7 +112,7 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
             body,
           }),
         );
-        return ours.id as number;
+        return ours.id;
       }
       const { data } = await call("create comment", () =>
         octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {

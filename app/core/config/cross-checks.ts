@@ -6,6 +6,7 @@ import { SWARM_NAME_MAX } from "../swarm-names.js";
 import { KNOWN_VARIABLES, unknownVariables } from "../render/variables.js";
 import { secretProblems } from "./secret-checks.js";
 import { quotaConfigProblems } from "./quota-checks.js";
+import { memoryBytes } from "./memory-size.js";
 
 /** The longest preview stack suffix we plan for: PR numbers up to 99999. */
 export const LONGEST_PREVIEW_SUFFIX = "-pr-99999";
@@ -121,12 +122,4 @@ function resourceProblems(
     });
   }
   return out;
-}
-
-const UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as const;
-
-export function memoryBytes(memory: string | undefined): number | undefined {
-  const m = memory === undefined ? null : /^([0-9]+(?:\.[0-9]+)?)([KMG])$/.exec(memory);
-  if (!m) return undefined;
-  return Number(m[1]) * UNIT[m[2] as keyof typeof UNIT];
 }

@@ -2,7 +2,7 @@
 // environments together, may ask of the Swarm. Checked inside renderStack, so every path that produces a stack —
 // deploy, /scale, rollback — is refused before anything reaches the manager, with the numbers in the message.
 import type { DeployConfig, QuotaSpec } from "../config/types.js";
-import { memoryBytes } from "../config/cross-checks.js";
+import { memoryBytes } from "../config/memory-size.js";
 
 /** One service's share: per-task values and its replica count. */
 export interface ServiceUsage {

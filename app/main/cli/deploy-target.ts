@@ -1,8 +1,5 @@
 // What most commands start from: the repository's deploy config (from the bot's config directory, with the same
 // ${VAR} interpolation), the environment it names, and a connection to its Swarm manager.
-import { isRepositoryName } from "../../core/repository.js";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { pino } from "pino";
 import type { DeployConfig } from "../../core/config/types.js";
 import type { EnvironmentRef } from "../../core/environment-types.js";
@@ -11,11 +8,22 @@ import type { SwarmPort } from "../../ports/swarm.js";
 import type { SwarmInventory } from "../../ports/swarm-inventory.js";
 import { formatProblems, indexConfigs } from "../../core/config/index.js";
 import { environmentNamed } from "../../core/environment-name.js";
+import { isRepositoryName } from "../../core/repository.js";
 import { createFileConfigSource } from "../../adapters/config/file-config-source.js";
+import { readConfigFiles } from "../../adapters/config/read-config-files.js";
 import { createSshPool } from "../../adapters/ssh/pool.js";
 import { createSshSwarm } from "../../adapters/swarm/ssh-swarm.js";
 import { createSwarmInventory } from "../../adapters/swarm/swarm-inventory.js";
 import { CliFailure, UsageError, stringValue, type CliContext } from "./command.js";
+
+/** The config files of a directory; a directory that cannot be read is the operator's to fix, said in one line. */
+export async function readConfigDir(dir: string, shown: (path: string) => string = (path) => path) {
+  try {
+    return await readConfigFiles(dir, shown);
+  } catch (e) {
+    throw new CliFailure(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
 
 export function repositoryArgument(value: string | undefined): string {
   if (!value || !isRepositoryName(value))
@@ -70,15 +78,7 @@ export async function withSwarm<T>(
 /** Every valid config in the directory (status without a repository asks each distinct manager once). */
 export async function loadAllConfigs(ctx: CliContext): Promise<DeployConfig[]> {
   const dir = stringValue(ctx, "config-dir") ?? "deploy-configs";
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch (e) {
-    throw new CliFailure(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const files = await Promise.all(
-    names.map(async (n) => ({ file: join(dir, n), text: await readFile(join(dir, n), "utf8") })),
-  );
+  const files = await readConfigDir(dir);
   return [...indexConfigs(files, ctx.env).byRepository.values()].flatMap((e) =>
     e.config && e.problems.length === 0 ? [e.config] : [],
   );

@@ -11,7 +11,7 @@ import type {
   TaskProblem,
   WaitOptions,
 } from "../../../app/ports/swarm.js";
-import { memoryBytes } from "../../../app/core/config/cross-checks.js";
+import { memoryBytes } from "../../../app/core/config/memory-size.js";
 import type { FakeClock } from "./clock.js";
 
 export type SwarmOutcome =
