@@ -86,7 +86,7 @@ export async function directDeploy(args: {
       });
     }
     let lastPhase = "";
-    const healthy = await applyStack({
+    const { healthy } = await applyStack({
       swarm,
       probe: createHttpProbe(systemClock),
       clock: systemClock,

@@ -42284,7 +42284,7 @@ async function directDeploy(args) {
       });
     }
     let lastPhase = "";
-    const healthy = await applyStack({
+    const { healthy } = await applyStack({
       swarm,
       probe: createHttpProbe(systemClock),
       clock: systemClock,
