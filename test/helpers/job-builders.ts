@@ -8,6 +8,7 @@ import type {
 } from "../../app/jobs/job-data.js";
 import type { JobContext } from "../../app/jobs/deps.js";
 import type { PullRequestInfo } from "../../app/ports/pull-requests.js";
+import type { CheckSuiteFact } from "../../app/core/ci-gate.js";
 import { REPOSITORY } from "./config-builder.js";
 
 export const SHA = "a".repeat(40);
@@ -92,5 +93,16 @@ export function pullRequest(over: Partial<PullRequestInfo> = {}): PullRequestInf
     authorAssociation: "MEMBER",
     author: "alice",
     ...over,
+  };
+}
+
+/** A check suite as GitHub lists it for a commit (another app's CI unless `appId` says otherwise). */
+export function suite(status: string, conclusion: string | null = null, appId = 7): CheckSuiteFact {
+  return {
+    id: appId * 100,
+    app: { id: appId, slug: `ci-${appId}`, name: `CI ${appId}` },
+    status,
+    conclusion,
+    latestCheckRunsCount: 1,
   };
 }
