@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import type { JobDeps } from "./deps.js";
 import type { DeployEnvironmentJob } from "./job-data.js";
 import type { WaitingDeploy } from "../ports/releases.js";
-import type { EnvironmentView } from "../core/report/view-model.js";
+import { environmentView } from "../core/report/view-model.js";
+import { shaOf } from "./job-data.js";
 import { PreviewReport } from "./preview-report.js";
 import { isCommitSha } from "../core/repository.js";
 
@@ -41,25 +42,25 @@ export async function reportEnvironmentJobFailure(
   deps: JobDeps,
 ): Promise<void> {
   const log = deps.log.child({ job: jobId, repository: data.repository, environment: data.environment });
-  if (!isCommitSha(data.sha)) {
+  const sha = shaOf(data);
+  if (!isCommitSha(sha)) {
     log.error({ err: err.message }, "branch deploy gave up after retries (no commit to report on)");
     return;
   }
   try {
     const entry = await deps.configs.forRepository(data.repository).catch(() => undefined);
     const report = await environmentReport(deps, jobId, data.repository, data.installationId, data.environment, log);
-    const view: EnvironmentView = {
-      repository: data.repository,
-      app: entry?.config?.app ?? "",
-      environment: data.environment,
-      stack: "",
-      sha: data.sha,
-      phase: "failure",
-      services: [],
-      startedAt: data.receivedAt,
-      finishedAt: deps.clock.now(),
-      reason: `${data.environment} deploy gave up after retries: ${err.message}`,
-    };
+    const view = environmentView(
+      {
+        repository: data.repository,
+        app: entry?.config?.app,
+        environment: data.environment,
+        sha,
+        phase: "failure",
+        startedAt: data.receivedAt,
+      },
+      { finishedAt: deps.clock.now(), reason: `${data.environment} deploy gave up after retries: ${err.message}` },
+    );
     report.begin(view, false);
     await report.flush();
   } catch (reportErr) {
@@ -84,18 +85,19 @@ export async function closeSuperseded(
       job.environment,
       log,
     );
-    const view: EnvironmentView = {
-      repository: job.repository,
-      app: "",
-      environment: job.environment,
-      stack: "",
-      sha: waiting.sha,
-      phase: "superseded",
-      services: [],
-      startedAt: waiting.since,
-      finishedAt: deps.clock.now(),
-      reason: `${bySha.slice(0, 7)} came after it; nothing was deployed for ${waiting.sha.slice(0, 7)}`,
-    };
+    const view = environmentView(
+      {
+        repository: job.repository,
+        environment: job.environment,
+        sha: waiting.sha,
+        phase: "superseded",
+        startedAt: waiting.since,
+      },
+      {
+        finishedAt: deps.clock.now(),
+        reason: `${bySha.slice(0, 7)} came after it; nothing was deployed for ${waiting.sha.slice(0, 7)}`,
+      },
+    );
     report.begin(view, true);
     await report.flush();
   } catch (err) {

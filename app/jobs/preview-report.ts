@@ -7,6 +7,7 @@
 // awaits `flush()` only at the end.
 import type { Logger } from "pino";
 import type { EnvironmentView } from "../core/report/view-model.js";
+import type { ConfigProblem } from "../core/config/types.js";
 import { checkRunState, deploymentStatus, previewComment, previewCommentMarker } from "../core/report/index.js";
 import type { DeploymentSpec, GitHubReporter, RepoRef } from "../ports/github-reporter.js";
 import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
@@ -108,6 +109,15 @@ export class PreviewReport {
     view.phase = phase;
     view.finishedAt = at;
     this.update(view);
+    await this.flush();
+  }
+
+  /** Nothing reached the Swarm: the check run lists each problem with file:line:col; no deployment is created. */
+  async configError(view: EnvironmentView, problems: ConfigProblem[], at: number): Promise<void> {
+    view.phase = "config-error";
+    view.configProblems = problems;
+    view.finishedAt = at;
+    this.begin(view, false);
     await this.flush();
   }
 
