@@ -3,6 +3,7 @@ import type {
   CommandJob,
   DeployEnvironmentJob,
   DeployPreviewJob,
+  DeployTarget,
   SweepPreviewsJob,
   TeardownPreviewJob,
 } from "../../app/jobs/job-data.js";
@@ -59,16 +60,24 @@ export function commandJob(body: string, over: Partial<CommandJob> = {}): Comman
   };
 }
 
+/** A staging push of SHA unless `over` says otherwise (target: see `commit`, or any other DeployTarget). */
 export function environmentJob(over: Partial<DeployEnvironmentJob> = {}): DeployEnvironmentJob {
   return {
     ...base("delivery-env"),
     kind: "deploy-environment",
     environment: "staging",
-    sha: SHA,
-    ref: "refs/heads/main",
-    trigger: "push",
+    target: commit(SHA),
     ...over,
   };
+}
+
+/** A known commit: a push to main by default, a tag push with `trigger: "tag"`. */
+export function commit(
+  sha: string,
+  trigger: "push" | "tag" | "command" = "push",
+  ref = trigger === "tag" ? "refs/tags/v1.0.0" : trigger === "push" ? "refs/heads/main" : "",
+): DeployTarget {
+  return { kind: "commit", sha, ref, trigger };
 }
 
 export function sweepJob(over: Partial<SweepPreviewsJob> = {}): SweepPreviewsJob {
@@ -76,8 +85,6 @@ export function sweepJob(over: Partial<SweepPreviewsJob> = {}): SweepPreviewsJob
     kind: "sweep-previews",
     deliveryId: "sweep-1",
     receivedAt: RECEIVED_AT,
-    repository: "*",
-    installationId: 0,
     sender: "berth",
     ...over,
   };

@@ -4,16 +4,15 @@
 import { describe, expect, it } from "vitest";
 import { fakeWorld, TEST_IMAGE_ID, type FakeWorld } from "../../helpers/fakes/index.js";
 import { buildConfig, REPOSITORY } from "../../helpers/config-builder.js";
-import { ctx, environmentJob, SHA, SHA2, suite } from "../../helpers/job-builders.js";
+import { commit, ctx, environmentJob, SHA, SHA2, suite } from "../../helpers/job-builders.js";
 import { brief, checkRunEnds, deploymentStates, finalCheckRun } from "../../helpers/github-reads.js";
 import { deployEnvironment } from "../../../app/jobs/deploy-environment.js";
 
 const CHECK = "Berth / production";
 const STACK = "shop"; // production runs as the app's own stack name
-const tag = (over: Parameters<typeof environmentJob>[0] = {}) =>
-  environmentJob({ environment: "production", ref: "refs/tags/v1.0.0", trigger: "tag", ...over });
-const command = (over: Parameters<typeof environmentJob>[0] = {}) =>
-  environmentJob({ environment: "production", sha: "", ref: "", trigger: "command", pr: 7, ...over });
+const tag = (sha = SHA) => environmentJob({ environment: "production", target: commit(sha, "tag") });
+const released = () => environmentJob({ environment: "production", target: { kind: "tag", tag: "v1.0.0" } });
+const command = () => environmentJob({ environment: "production", target: { kind: "promote-staging" }, pr: 7 });
 
 /** Staging ran SHA healthy (and SHA2 after it when `both`). */
 async function staged(overrides: Parameters<typeof buildConfig>[0] = {}, both = false): Promise<FakeWorld> {
@@ -21,7 +20,9 @@ async function staged(overrides: Parameters<typeof buildConfig>[0] = {}, both = 
   w.configs.set(buildConfig(overrides));
   expect((await deployEnvironment(environmentJob(), ctx("staging-1"), w.deps)).outcome).toBe("deployed");
   if (both)
-    expect((await deployEnvironment(environmentJob({ sha: SHA2 }), ctx("staging-2"), w.deps)).outcome).toBe("deployed");
+    expect((await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("staging-2"), w.deps)).outcome).toBe(
+      "deployed",
+    );
   w.github.calls.length = 0;
   w.swarm.calls.length = 0;
   return w;
@@ -63,7 +64,7 @@ describe("deployEnvironment production: promotion", () => {
 
   it("a commit that never ran healthy on staging is not promoted", async () => {
     const w = await staged();
-    const result = await deployEnvironment(tag({ sha: SHA2 }), ctx("tag"), w.deps);
+    const result = await deployEnvironment(tag(SHA2), ctx("tag"), w.deps);
     expect(result).toEqual({
       outcome: "failed",
       reason: "bbbbbbb never ran healthy on staging, so there is no tested image to promote; push it to main first",
@@ -78,10 +79,19 @@ describe("deployEnvironment production: promotion", () => {
   it("a release names only its tag: GitHub resolves the commit, then it promotes as a tag does", async () => {
     const w = await staged();
     w.commits.refs.set("v1.0.0", SHA);
-    const result = await deployEnvironment(tag({ sha: "", trigger: "release" }), ctx("release"), w.deps);
+    const result = await deployEnvironment(released(), ctx("release"), w.deps);
     expect(result.outcome).toBe("deployed");
     expect(w.github.callsOf("resolveCommit").map((c) => c.ref)).toEqual(["v1.0.0"]);
     expect((await w.releases.history(REPOSITORY, "production"))[0]).toMatchObject({ sha: SHA, trigger: "release" });
+  });
+
+  it("a tag push and its release.published (same commit, same render) record one release", async () => {
+    const w = await staged();
+    w.commits.refs.set("v1.0.0", SHA);
+    await deployEnvironment(tag(), ctx("tag"), w.deps);
+    await deployEnvironment(released(), ctx("release"), w.deps);
+    expect(w.swarm.deploysOf(STACK)).toHaveLength(2);
+    expect((await w.releases.history(REPOSITORY, "production")).map((r) => [r.sha, r.trigger])).toEqual([[SHA, "tag"]]);
   });
 
   it("production's CI gate holds a tag whose CI failed", async () => {

@@ -4,14 +4,15 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fakeWorld, type FakeWorld } from "../../helpers/fakes/index.js";
 import { buildConfig, REPOSITORY } from "../../helpers/config-builder.js";
-import { ctx, environmentJob, SHA, SHA2 } from "../../helpers/job-builders.js";
+import { commit, ctx, environmentJob, SHA, SHA2 } from "../../helpers/job-builders.js";
 import { githubTarball } from "../../helpers/tarball.js";
 import { checkRunEnds, deploymentStates } from "../../helpers/github-reads.js";
 import { deployEnvironment } from "../../../app/jobs/deploy-environment.js";
 import { stripTarRoot } from "../../../app/core/tar-root.js";
 
 const STACK = "shop-staging";
-const rollback = (sha = "") => environmentJob({ sha, ref: "", trigger: "rollback", pr: 7 });
+const rollback = (sha?: string) =>
+  environmentJob({ target: sha ? { kind: "release-of-commit", sha } : { kind: "previous-release" }, pr: 7 });
 
 /** Staging ran SHA, then SHA2 (current). */
 async function twoReleases(): Promise<FakeWorld> {
@@ -19,7 +20,7 @@ async function twoReleases(): Promise<FakeWorld> {
   w.configs.set(buildConfig());
   await deployEnvironment(environmentJob(), ctx("push-1"), w.deps);
   w.clock.advance(60_000);
-  await deployEnvironment(environmentJob({ sha: SHA2 }), ctx("push-2"), w.deps);
+  await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("push-2"), w.deps);
   w.clock.advance(60_000);
   w.github.calls.length = 0;
   w.swarm.calls.length = 0;
@@ -55,6 +56,15 @@ describe("deployEnvironment: rollback", () => {
     const [, , sha2Release] = await w.releases.history(REPOSITORY, "staging");
     expect(w.swarm.deploysOf(STACK)).toEqual([sha2Release!.yaml]);
     expect((await w.releases.history(REPOSITORY, "staging"))[0]).toMatchObject({ sha: SHA2, trigger: "rollback" });
+  });
+
+  it("to a recorded release by id (berth rollback) restores exactly that release", async () => {
+    const w = await twoReleases();
+    const [, first] = await w.releases.history(REPOSITORY, "staging");
+    const job = environmentJob({ target: { kind: "release", releaseId: first!.id, sha: first!.sha } });
+    expect((await deployEnvironment(job, ctx("rollback"), w.deps)).outcome).toBe("deployed");
+    expect(w.swarm.deploysOf(STACK)).toEqual([first!.yaml]);
+    expect((await w.releases.history(REPOSITORY, "staging"))[0]).toMatchObject({ restoredFrom: first!.id });
   });
 
   it("to a commit not in the history: refused, nothing deployed, no deployment created", async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { APP_ID, fakeWorld, TEST_IMAGE, TEST_IMAGE_ID, type FakeWorld } from "../../helpers/fakes/index.js";
 import { buildConfig, REPOSITORY } from "../../helpers/config-builder.js";
-import { ctx, environmentJob, previewJob, SHA, SHA2, suite } from "../../helpers/job-builders.js";
+import { commit, ctx, environmentJob, previewJob, SHA, SHA2, suite } from "../../helpers/job-builders.js";
 import {
   brief,
   checkRunEnds,
@@ -68,10 +68,10 @@ describe("deployEnvironment staging: a push", () => {
 
   it("the same commit and render deployed twice records one release", async () => {
     const w = world();
-    await deployEnvironment(environmentJob({ trigger: "tag" }), ctx("a"), w.deps);
-    await deployEnvironment(environmentJob({ trigger: "release" }), ctx("b"), w.deps);
+    await deployEnvironment(environmentJob(), ctx("a"), w.deps);
+    await deployEnvironment(environmentJob(), ctx("b"), w.deps); // a redelivered push, a retried job
     expect(await w.releases.history(REPOSITORY, "staging")).toHaveLength(1);
-    await deployEnvironment(environmentJob({ sha: SHA2 }), ctx("c"), w.deps);
+    await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("c"), w.deps);
     expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA2, SHA]);
   });
 
@@ -79,7 +79,7 @@ describe("deployEnvironment staging: a push", () => {
     const w = world();
     await deployEnvironment(environmentJob(), ctx("first"), w.deps);
     w.swarm.script(STACK, { kind: "tasks-failing" });
-    const result = await deployEnvironment(environmentJob({ sha: SHA2 }), ctx("second"), w.deps);
+    const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("second"), w.deps);
 
     expect(result).toEqual({ outcome: "failed", reason: "3 tasks failed; last: web: task: non-zero exit (1)" });
     expect(w.swarm.writes().map((c) => c.op)).toEqual(["deployStack", "deployStack", "rollbackServices"]);
@@ -150,7 +150,11 @@ describe("deployEnvironment staging: the CI gate", () => {
     w.commits.suites.set(SHA, [suite("in_progress")]);
     await deployEnvironment(environmentJob(), ctx("push"), w.deps);
     w.commits.suites.set(SHA, [suite("completed", "success")]);
-    const result = await deployEnvironment(environmentJob({ trigger: "ci", ref: "" }), ctx("ci-event"), w.deps);
+    const result = await deployEnvironment(
+      environmentJob({ target: { kind: "ci-completed", sha: SHA } }),
+      ctx("ci-event"),
+      w.deps,
+    );
 
     expect(result.outcome).toBe("deployed");
     expect(w.github.checkRuns).toHaveLength(1);
@@ -163,15 +167,17 @@ describe("deployEnvironment staging: the CI gate", () => {
 
   it("a CI event with no deploy waiting for that commit does nothing", async () => {
     const w = gated();
-    expect(await deployEnvironment(environmentJob({ trigger: "ci" }), ctx(), w.deps)).toEqual({
+    expect(
+      await deployEnvironment(environmentJob({ target: { kind: "ci-completed", sha: SHA } }), ctx(), w.deps),
+    ).toEqual({
       outcome: "skipped",
       reason: "no staging deploy waits for CI of this commit",
     });
     w.commits.suites.set(SHA, [suite("queued")]);
     await deployEnvironment(environmentJob(), ctx("push"), w.deps);
-    expect((await deployEnvironment(environmentJob({ trigger: "ci", sha: SHA2 }), ctx(), w.deps)).outcome).toBe(
-      "skipped",
-    );
+    expect(
+      (await deployEnvironment(environmentJob({ target: { kind: "ci-completed", sha: SHA2 } }), ctx(), w.deps)).outcome,
+    ).toBe("skipped");
     expect(w.swarm.calls).toEqual([]);
   });
 
@@ -190,7 +196,7 @@ describe("deployEnvironment staging: the CI gate", () => {
     w.commits.suites.set(SHA, [suite("in_progress")]);
     w.commits.suites.set(SHA2, [suite("in_progress")]);
     await deployEnvironment(environmentJob(), ctx("push-a"), w.deps);
-    const result = await deployEnvironment(environmentJob({ sha: SHA2 }), ctx("push-b"), w.deps);
+    const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("push-b"), w.deps);
 
     expect(result.outcome).toBe("waiting");
     const [older, newer] = w.github.checkRunsNamed(CHECK);
