@@ -1,14 +1,11 @@
 import type { JobData } from "../jobs/job-data.js";
-import { isCommitSha } from "../core/repository.js";
+import { isCommitSha, isRepositoryName } from "../core/repository.js";
 
 /** What a webhook handler may do: hand facts to the queue. Nothing else happens in the request path. */
 export type Enqueue = (data: JobData) => Promise<{ jobId: string; duplicate: boolean }>;
 
-// GitHub owners: alphanumerics and single hyphens; repository names: alphanumerics, "-", "_", "." but never "." or "..".
-export const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}$/;
-
 export function invalidRepository(repository: unknown): string | undefined {
-  return typeof repository === "string" && REPO.test(repository)
+  return typeof repository === "string" && isRepositoryName(repository)
     ? undefined
     : "repository full_name missing or malformed";
 }

@@ -3,14 +3,14 @@
 import type { EnvironmentView } from "../core/report/view-model.js";
 import type { ConfigProblem } from "../core/config/types.js";
 import type { Clock } from "../ports/clock.js";
-import type { PreviewReport } from "./preview-report.js";
+import type { EnvironmentReport } from "./environment-report.js";
 import { isCommitSha } from "../core/repository.js";
 
 export class BranchDeployReport {
   private begun = false;
 
   constructor(
-    private readonly report: PreviewReport,
+    private readonly report: EnvironmentReport,
     /** The view this deploy shows; the apply step moves it through its phases. */
     readonly view: EnvironmentView,
     private readonly clock: Clock,

@@ -15,7 +15,7 @@ import { branchEnvironment } from "../core/environment.js";
 import { environmentView } from "../core/report/view-model.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
-import { closeSuperseded, environmentReport } from "./environment-report.js";
+import { branchReport, closeSuperseded } from "./branch-report.js";
 import { checkGates } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
 import { resolveTarget } from "./environment-target.js";
@@ -65,7 +65,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   const startedAt = deps.clock.now();
   const reportJobId = resolved.kind === "commit" ? resolved.commit.reportJobId : ctx.jobId;
   const report = new BranchDeployReport(
-    await environmentReport(deps, reportJobId, job.repository, job.installationId, env, log),
+    await branchReport(deps, reportJobId, job.repository, job.installationId, env, log),
     environmentView({
       repository: job.repository,
       app: entry.config?.app,

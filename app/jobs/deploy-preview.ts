@@ -7,7 +7,7 @@ import type { ConfigProblem } from "../core/config/types.js";
 import { previewEnvironment, previewName } from "../core/environment.js";
 import { environmentView } from "../core/report/view-model.js";
 import { renderStack } from "../core/render/index.js";
-import { PreviewReport } from "./preview-report.js";
+import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
@@ -30,7 +30,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     phase: "rendering",
     startedAt,
   });
-  const report = new PreviewReport(
+  const report = new EnvironmentReport(
     { ...deps, reporter: await deps.reporterFor(job.installationId), log },
     ctx.jobId,
     job.repository,
@@ -111,7 +111,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   return { outcome: "deployed", url: rendered.url, durationMs: finishedAt - startedAt };
 }
 
-async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
+async function finishFailure(report: EnvironmentReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
   // Operators read the same reason and task errors the PR gets (the logger redacts secret values in them).
   deps.log.warn(
     {
@@ -127,7 +127,7 @@ async function finishFailure(report: PreviewReport, view: EnvironmentView, deps:
 }
 
 async function failOnConfig(
-  report: PreviewReport,
+  report: EnvironmentReport,
   view: EnvironmentView,
   problems: ConfigProblem[],
   deps: JobDeps,
@@ -140,7 +140,7 @@ async function failOnConfig(
 }
 
 async function stopOnPolicy(
-  report: PreviewReport,
+  report: EnvironmentReport,
   view: EnvironmentView,
   phase: "waiting-approval" | "refused",
   reason: string,

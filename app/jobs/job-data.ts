@@ -1,6 +1,7 @@
 // What a queued job carries: ids and SHAs, never whole payloads (a job may be retried hours later; the payload
 // would be stale, and Redis is not the place for PR bodies).
 import type { BranchEnvironment } from "../core/branch-deploy.js";
+import { previewName } from "../core/environment.js";
 
 interface JobBase {
   repository: string; // "owner/name", as GitHub sent it
@@ -121,7 +122,7 @@ export function environmentOf(data: JobData): string {
     case "sweep-previews":
       return "*sweep*";
     default:
-      return `pr-${data.pr}`;
+      return previewName(data.pr);
   }
 }
 

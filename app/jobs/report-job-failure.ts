@@ -4,8 +4,8 @@ import type { JobData } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
 import { environmentView } from "../core/report/view-model.js";
 import { previewEnvironment, previewName } from "../core/environment.js";
-import { PreviewReport } from "./preview-report.js";
-import { reportEnvironmentJobFailure } from "./environment-report.js";
+import { EnvironmentReport } from "./environment-report.js";
+import { reportEnvironmentJobFailure } from "./branch-report.js";
 import { reportCommandFailure } from "./command-failure.js";
 
 export async function reportJobFailure(data: JobData, jobId: string, err: Error, deps: JobDeps): Promise<void> {
@@ -35,7 +35,7 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
     },
   );
   try {
-    const report = new PreviewReport(
+    const report = new EnvironmentReport(
       { ...deps, reporter: await deps.reporterFor(data.installationId), log },
       jobId,
       data.repository,

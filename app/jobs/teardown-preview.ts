@@ -4,7 +4,7 @@ import type { JobResult, TeardownPreviewJob } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import { environmentView } from "../core/report/view-model.js";
 import { previewEnvironment } from "../core/environment.js";
-import { PreviewReport } from "./preview-report.js";
+import { EnvironmentReport } from "./environment-report.js";
 import { previewTtlSeconds } from "../core/policy/ttl.js";
 
 const TEARDOWN_TIMEOUT_MS = 180_000;
@@ -39,7 +39,7 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     },
     { reason: job.reason },
   );
-  const report = new PreviewReport(
+  const report = new EnvironmentReport(
     { ...deps, reporter: await deps.reporterFor(job.installationId), log },
     ctx.jobId,
     job.repository,

@@ -8,6 +8,7 @@ import { createRedis } from "../adapters/redis/connection.js";
 import { createReleaseStore } from "../adapters/redis/releases.js";
 import { createDeployQueue } from "../queue/queue.js";
 import { releaseLine, rollbackTarget } from "../core/release.js";
+import { isRepositoryName } from "../core/repository.js";
 
 const ENVIRONMENTS = new Set(["staging", "production"]);
 
@@ -19,7 +20,7 @@ export async function releaseCommand(
   err: (line: string) => void,
 ): Promise<number> {
   const { repository, environment } = args;
-  if (!repository || !/^[^/\s]+\/[^/\s]+$/.test(repository) || !environment || !ENVIRONMENTS.has(environment)) {
+  if (!repository || !isRepositoryName(repository) || !environment || !ENVIRONMENTS.has(environment)) {
     err(`usage: berth ${command} <owner/repo> <staging|production>${command === "rollback" ? " [sha] [--wait]" : ""}`);
     return 2;
   }
