@@ -104,12 +104,14 @@ export function isRollback(target: DeployTarget): target is Extract<DeployTarget
 }
 type RollbackKind = "release" | "release-of-commit" | "previous-release";
 
-/** Periodic: tear down previews idle past their TTL, in every configured repository. */
+/** Periodic: tear down previews idle past their TTL. Not tied to a repository or an installation. */
 export interface SweepPreviewsJob {
   kind: "sweep-previews";
   deliveryId: string;
   receivedAt: number;
   sender: string;
+  /** Only this repository's previews (an operator's or a test's sweep); absent: every configured repository. */
+  repository?: string;
 }
 
 export type JobData = DeployPreviewJob | TeardownPreviewJob | CommandJob | DeployEnvironmentJob | SweepPreviewsJob;

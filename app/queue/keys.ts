@@ -30,6 +30,12 @@ export function berthKeys(prefix: string) {
     releases: (repository: string, environment: string) => key("releases", scopeKey(repository, environment)),
     /** String (json): the branch deploy that waits for CI or approval. */
     waiting: (repository: string, environment: string) => key("waiting", scopeKey(repository, environment)),
+    /** Set: the processes that own GitHub writes waiting to be sent. */
+    writeOwners: () => key("gh-writes:owners"),
+    /** One process's GitHub writes (finals and comments) waiting to be sent; owner "" gives the family's prefix. */
+    pendingWrites: (owner: string) => key("gh-writes:pending", owner),
+    /** Present while the owning process lives; its pending writes are taken over once it expires. */
+    writeLease: (owner: string) => key("gh-writes:lease", owner),
   };
 }
 

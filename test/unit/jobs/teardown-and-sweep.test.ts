@@ -166,6 +166,18 @@ describe("sweepPreviews", () => {
     expect((await w.activity.all()).map((a) => a.repository)).toContain("acme/other");
   });
 
+  it("an operator's sweep of one repository leaves the others alone (names compared case-insensitively)", async () => {
+    const w = await idleWorld();
+    await w.activity.touch({ repository: "acme/other", pr: 9, installationId: 77, at: 0 });
+    expect(await sweepPreviews(sweepJob({ repository: "acme/other" }), ctx(), w.deps)).toEqual({
+      outcome: "done",
+      detail: "nothing idle",
+    });
+    expect(w.queue.jobs).toEqual([]);
+    await sweepPreviews(sweepJob({ repository: "ACME/Shop" }), ctx(), w.deps);
+    expect(w.queue.ofKind("teardown-preview").map((j) => j.pr)).toEqual([1]);
+  });
+
   it("without an activity store there is nothing to sweep", async () => {
     const w = await idleWorld();
     delete w.deps.activity;
