@@ -14,9 +14,11 @@ export function commandWorld(overrides: Parameters<typeof buildConfig>[0] = {}):
   return w;
 }
 
-/** The body of Berth's reply to comment 555 (without its marker line). */
+/** The body of Berth's one reply to comment 555 as it reads now (without its marker line). */
 export function replyTo(w: FakeWorld, commentId = 555): string {
-  const replies = w.github.callsOf("reply").filter((c) => c.body.startsWith(`<!-- berth:command:${commentId} -->\n`));
+  const replies = w.github.comments.filter(
+    (c) => c.byBot && c.body.startsWith(`<!-- berth:command:${commentId} -->\n`),
+  );
   if (replies.length !== 1) throw new Error(`expected one reply to comment ${commentId}, found ${replies.length}`);
   return replies[0]!.body.slice(replies[0]!.body.indexOf("\n") + 1);
 }

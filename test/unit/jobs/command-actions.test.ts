@@ -24,6 +24,7 @@ const run = (w: World, body: string, sender = "alice") => runCommand(commandJob(
 const result = (w: World) => replyTo(w).split("— ").slice(1).join("— ");
 
 async function live(w: World, sha = SHA): Promise<void> {
+  w.commands.pulls.set(7, pullRequest({ headSha: sha })); // a PR event deploys only the PR's current head
   expect((await deployPreview(previewJob({ sha }), ctx(`deploy-${sha[0]}`), w.deps)).outcome).toBe("deployed");
   w.swarm.calls.length = 0;
 }

@@ -21,6 +21,7 @@ import { reportJobFailure } from "../../../app/jobs/report-job-failure.js";
 import { deployEnvironment } from "../../../app/jobs/deploy-environment.js";
 import { deployPreview } from "../../../app/jobs/deploy-preview.js";
 import { supersedes } from "../../../app/jobs/job-data.js";
+import { closeSupersededJob } from "../../../app/jobs/close-superseded-job.js";
 
 function world(overrides: Parameters<typeof buildConfig>[0] = {}): FakeWorld {
   const w = fakeWorld();
@@ -51,6 +52,29 @@ describe("runJob", () => {
     expect(supersedes(environmentJob({ target: { kind: "ci-completed", sha: SHA } }))).toBe(false);
     expect(supersedes(commandJob("/scale web 2"))).toBe(false);
     expect(supersedes(sweepJob())).toBe(false);
+  });
+});
+
+describe("closeSupersededJob", () => {
+  it("an overtaken deploy that reported closes its check run as cancelled and its deployment as inactive", async () => {
+    const w = world();
+    w.swarm.script("shop-pr-7", { kind: "timeout" });
+    await deployPreview(previewJob(), ctx("old"), w.deps);
+    w.github.calls.length = 0;
+    await closeSupersededJob(previewJob(), "old", w.deps);
+    expect(w.github.apis()).toEqual(["updateCheckRun", "createDeploymentStatus"]);
+    expect(brief(finalCheckRun(w.github, "Berth / preview"))).toMatch(
+      /^completed\/cancelled: Superseded: a newer commit/,
+    );
+    expect(w.github.deployments[0]!.statuses.at(-1)!.state).toBe("inactive");
+  });
+
+  it("a job that never reported, a command or a sweep: nothing to close", async () => {
+    const w = world();
+    await closeSupersededJob(previewJob(), "never", w.deps);
+    await closeSupersededJob(commandJob("/redeploy"), "cmd", w.deps);
+    await closeSupersededJob(sweepJob(), "sweep", w.deps);
+    expect(w.github.calls).toEqual([]);
   });
 });
 

@@ -157,6 +157,14 @@ describe("runCommand: silent, and accepted", () => {
     expect(await w.replicas.get(REPOSITORY, 7)).toEqual({});
   });
 
+  it("a rerun of the same command job edits its first reply instead of posting another", async () => {
+    const w = commandWorld();
+    await run(w, "/status");
+    await run(w, "/status");
+    expect(w.github.apis().filter((a) => a === "reply" || a === "editReply")).toEqual(["reply", "editReply"]);
+    expect(replyTo(w)).toContain("no preview is running");
+  });
+
   it("a worker without a GitHub client for commands fails for good", async () => {
     const w = commandWorld();
     delete w.deps.commandGitHubFor;
