@@ -51,10 +51,17 @@ export function configText(overrides: Overrides = {}): string {
   return stringify(merge(BASE, overrides));
 }
 
+// Validation is the slow part of a unit test; the same overrides give the same config (a fresh copy each time).
+const parsed = new Map<string, DeployConfig>();
+
 /** A valid config: throws with the problems when the overrides make it invalid. */
 export function buildConfig(overrides: Overrides = {}, file = "deploy-configs/shop.yml"): DeployConfig {
-  const { config, problems } = parseDeployConfig(file, configText(overrides), {});
+  const text = configText(overrides);
+  const known = parsed.get(`${file}\n${text}`);
+  if (known) return structuredClone(known);
+  const { config, problems } = parseDeployConfig(file, text, {});
   if (!config || problems.length > 0)
     throw new Error(`test config is invalid:\n${problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
-  return config;
+  parsed.set(`${file}\n${text}`, config);
+  return structuredClone(config);
 }

@@ -33,3 +33,14 @@ export function botComment(gh: FakeGitHubState, issue: number, marker: string): 
   if (found.length !== 1) throw new Error(`expected one comment with ${marker} on #${issue}, found ${found.length}`);
   return found[0]!.body;
 }
+
+/**
+ * First and last state of the newest check run of that name; every state between is a progress update. (Progress
+ * updates coalesce, so how many there are depends on how fast GitHub answers; the ends do not.)
+ */
+export function checkRunEnds(gh: FakeGitHubState, name: string): [string, string] {
+  const story = checkRunStory(gh, name);
+  const between = story.slice(1, -1).filter((s) => !s.startsWith("in_progress: "));
+  if (between.length > 0) throw new Error(`check run "${name}" completed before its end: ${between.join(" | ")}`);
+  return [story[0]!, story.at(-1)!];
+}

@@ -3,11 +3,13 @@ import type {
   CommandJob,
   DeployEnvironmentJob,
   DeployPreviewJob,
+  DeployTarget,
   SweepPreviewsJob,
   TeardownPreviewJob,
 } from "../../app/jobs/job-data.js";
 import type { JobContext } from "../../app/jobs/deps.js";
 import type { PullRequestInfo } from "../../app/ports/pull-requests.js";
+import type { CheckSuiteFact } from "../../app/core/ci-gate.js";
 import { REPOSITORY } from "./config-builder.js";
 
 export const SHA = "a".repeat(40);
@@ -58,14 +60,24 @@ export function commandJob(body: string, over: Partial<CommandJob> = {}): Comman
   };
 }
 
+/** A staging push of SHA unless `over` says otherwise (target: see `commit`, or any other DeployTarget). */
 export function environmentJob(over: Partial<DeployEnvironmentJob> = {}): DeployEnvironmentJob {
   return {
     ...base("delivery-env"),
     kind: "deploy-environment",
     environment: "staging",
-    target: { kind: "commit", sha: SHA, ref: "refs/heads/main", trigger: "push" },
+    target: commit(SHA),
     ...over,
   };
+}
+
+/** A known commit: a push to main by default, a tag push with `trigger: "tag"`. */
+export function commit(
+  sha: string,
+  trigger: "push" | "tag" | "command" = "push",
+  ref = trigger === "tag" ? "refs/tags/v1.0.0" : trigger === "push" ? "refs/heads/main" : "",
+): DeployTarget {
+  return { kind: "commit", sha, ref, trigger };
 }
 
 export function sweepJob(over: Partial<SweepPreviewsJob> = {}): SweepPreviewsJob {
@@ -88,5 +100,16 @@ export function pullRequest(over: Partial<PullRequestInfo> = {}): PullRequestInf
     authorAssociation: "MEMBER",
     author: "alice",
     ...over,
+  };
+}
+
+/** A check suite as GitHub lists it for a commit (another app's CI unless `appId` says otherwise). */
+export function suite(status: string, conclusion: string | null = null, appId = 7): CheckSuiteFact {
+  return {
+    id: appId * 100,
+    app: { id: appId, slug: `ci-${appId}`, name: `CI ${appId}` },
+    status,
+    conclusion,
+    latestCheckRunsCount: 1,
   };
 }

@@ -8,6 +8,8 @@ import { ConfigError } from "../../../app/errors.js";
 
 const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 const templatesDir = new URL("../../../templates/", import.meta.url);
+// The repository's templates do not change while tests run: read each once per test file.
+const onDisk = new Map<string, string>();
 
 export class FakeConfigSource implements ConfigSource {
   readonly entries = new Map<string, ConfigEntry>();
@@ -41,7 +43,9 @@ export class FakeConfigSource implements ConfigSource {
     const own = this.templates.get(name);
     if (own !== undefined) return Promise.resolve({ file, text: own });
     try {
-      return Promise.resolve({ file, text: readFileSync(new URL(name, templatesDir), "utf8") });
+      const text = onDisk.get(name) ?? readFileSync(new URL(name, templatesDir), "utf8");
+      onDisk.set(name, text);
+      return Promise.resolve({ file, text });
     } catch {
       return Promise.reject(
         new ConfigError(`template ${file} does not exist; add it or fix 'template' in the deploy config`),

@@ -19,6 +19,7 @@ import { FakeSecretSource } from "./secrets.js";
 import { FakeConfigSource } from "./config-source.js";
 import { FakeHttpProbe } from "./http-probe.js";
 import { FakeQueue } from "./enqueue.js";
+import { FakeCommandReplyStore } from "./command-replies.js";
 
 export { FakeClock, FakeSwarm, FakeGitHubState, FakeQueue };
 export type { SwarmOutcome } from "./swarm.js";
@@ -48,6 +49,7 @@ export interface FakeWorld {
   configs: FakeConfigSource;
   probe: FakeHttpProbe;
   queue: FakeQueue;
+  commandReplies: FakeCommandReplyStore;
 }
 
 export function fakeWorld(): FakeWorld {
@@ -76,6 +78,7 @@ export function fakeWorld(): FakeWorld {
     configs: new FakeConfigSource(),
     probe: new FakeHttpProbe(clock),
     queue: new FakeQueue(),
+    commandReplies: new FakeCommandReplyStore(),
   };
   const deps: JobDeps = {
     configs: world.configs,
@@ -99,6 +102,7 @@ export function fakeWorld(): FakeWorld {
     appId: APP_ID,
     replicas: world.replicas,
     commandGitHubFor: () => Promise.resolve(commands),
+    commandReplies: world.commandReplies,
   };
   return { ...world, deps };
 }

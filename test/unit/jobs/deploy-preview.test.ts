@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeWorld, type FakeWorld } from "../../helpers/fakes/index.js";
 import { buildConfig, REPOSITORY } from "../../helpers/config-builder.js";
-import { ctx, previewJob, SHA, SHA2 } from "../../helpers/job-builders.js";
+import { ctx, previewJob, pullRequest, SHA, SHA2 } from "../../helpers/job-builders.js";
 import { checkRunStory, deploymentStates, finalCheckRun, botComment } from "../../helpers/github-reads.js";
 import { deployPreview } from "../../../app/jobs/deploy-preview.js";
 
@@ -110,6 +110,34 @@ describe("deployPreview: nothing to do", () => {
     });
     expect(w.swarm.calls).toEqual([]);
     expect(w.github.calls).toEqual([]);
+  });
+});
+
+describe("deployPreview: a PR event for a commit that is no longer the head", () => {
+  it("is superseded: nothing reported, nothing deployed", async () => {
+    const w = world();
+    w.commands.pulls.set(7, pullRequest({ headSha: SHA2 }));
+    expect(await deployPreview(previewJob(), ctx(), w.deps)).toEqual({
+      outcome: "superseded",
+      by: "the PR's head is bbbbbbb now",
+    });
+    w.commands.pulls.set(7, pullRequest({ state: "closed" }));
+    expect(await deployPreview(previewJob(), ctx(), w.deps)).toEqual({ outcome: "superseded", by: "the PR is closed" });
+    expect(w.swarm.calls).toEqual([]);
+    expect(w.github.apis()).toEqual(["pullRequest", "pullRequest"]);
+  });
+
+  it("a deploy a command asked for names its commit on purpose and is not checked", async () => {
+    const w = world();
+    w.commands.pulls.set(7, pullRequest({ headSha: SHA2 }));
+    expect((await deployPreview(previewJob({ trigger: "redeploy" }), ctx(), w.deps)).outcome).toBe("deployed");
+    expect(w.github.callsOf("pullRequest")).toEqual([]);
+  });
+
+  it("when GitHub cannot say, the pushed commit deploys", async () => {
+    const w = world();
+    w.github.failOn("pullRequest", new Error("GitHub 502"));
+    expect((await deployPreview(previewJob(), ctx(), w.deps)).outcome).toBe("deployed");
   });
 });
 

@@ -152,11 +152,30 @@ describe("sweepPreviews", () => {
     expect((await w.activity.all()).map((a) => a.pr)).toEqual([2]);
   });
 
-  it("repositories without a config are left alone", async () => {
+  it("sweeps every configured repository; a repository without a config is left alone", async () => {
     const w = await idleWorld();
+    w.configs.set(buildConfig({ repository: "acme/blog", app: "blog", preview: { ttlSeconds: 60 } }));
+    w.swarm.seedStack("blog-pr-3", { repository: "acme/blog", environment: "pr-3" }, [{ service: "web", replicas: 1 }]);
+    await w.activity.touch({ repository: "acme/blog", pr: 3, installationId: 78, at: w.clock.now() - 61_000 });
     await w.activity.touch({ repository: "acme/other", pr: 9, installationId: 77, at: 0 });
     await sweepPreviews(sweepJob(), ctx(), w.deps);
-    expect(w.queue.ofKind("teardown-preview").map((j) => [j.repository, j.pr])).toEqual([["acme/shop", 1]]);
+    expect(w.queue.ofKind("teardown-preview").map((j) => [j.repository, j.pr, j.installationId])).toEqual([
+      [REPOSITORY, 1, 77],
+      ["acme/blog", 3, 78],
+    ]);
+    expect((await w.activity.all()).map((a) => a.repository)).toContain("acme/other");
+  });
+
+  it("an operator's sweep of one repository leaves the others alone (names compared case-insensitively)", async () => {
+    const w = await idleWorld();
+    await w.activity.touch({ repository: "acme/other", pr: 9, installationId: 77, at: 0 });
+    expect(await sweepPreviews(sweepJob({ repository: "acme/other" }), ctx(), w.deps)).toEqual({
+      outcome: "done",
+      detail: "nothing idle",
+    });
+    expect(w.queue.jobs).toEqual([]);
+    await sweepPreviews(sweepJob({ repository: "ACME/Shop" }), ctx(), w.deps);
+    expect(w.queue.ofKind("teardown-preview").map((j) => j.pr)).toEqual([1]);
   });
 
   it("without an activity store there is nothing to sweep", async () => {
