@@ -159,7 +159,7 @@ async function stopOnPolicy(
   log.info({ phase, reason }, "not deployed");
   report.begin(view, false);
   await report.flush();
-  return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason };
+  return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason, refused: true };
 }
 
 // The evicted preview is torn down by its own job (its own environment lock); this deploy does not wait for it.

@@ -11,6 +11,7 @@ import { checkRunState, deploymentStatus, previewComment, previewCommentMarker }
 import type { DeploymentSpec, GitHubReporter, RepoRef } from "../ports/github-reporter.js";
 import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
+import type { EnvironmentWatcher } from "../ports/environment-watch.js";
 import { repoRef } from "../core/repository.js";
 
 export const PREVIEW_CHECK_NAME = "Berth / preview";
@@ -21,6 +22,8 @@ export interface PreviewReportDeps {
   clock: Clock;
   log: Logger;
   webBaseUrl: string;
+  /** Sees every view and the final one once reported (metrics, the status page); never fails the job. */
+  watcher?: EnvironmentWatcher;
 }
 
 export class PreviewReport {
@@ -89,6 +92,7 @@ export class PreviewReport {
   /** Queue the newest picture; returns at once. */
   update(view: EnvironmentView): void {
     this.pending = { ...view, services: [...view.services] };
+    this.deps.watcher?.viewed(this.pending);
     this.sending ??= this.drain().finally(() => (this.sending = undefined));
   }
 
@@ -108,13 +112,16 @@ export class PreviewReport {
     view.phase = phase;
     view.finishedAt = at;
     this.update(view);
+    const sending = this.deps.clock.now();
     await this.flush();
+    await this.deps.watcher?.reported({ ...view }, this.deps.clock.now() - sending);
   }
 
   /** Teardown has no check run: deployments go inactive and the comment says so. */
   async deactivate(view: EnvironmentView, description: string): Promise<void> {
     await this.deps.reporter.deactivateEnvironment(this.repo, view.environment, description);
     await this.sendComment(view);
+    await this.deps.watcher?.reported({ ...view }, 0);
   }
 
   async sendComment(view: EnvironmentView): Promise<void> {

@@ -13,12 +13,14 @@ import { previewEnvironment } from "../core/environment.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 import { configProblemsFrom } from "../jobs/config-problems.js";
 import { releaseCommand } from "./release-commands.js";
+import { runAudit } from "./cli/audit-command.js";
 
 const USAGE = `usage:
   berth validate [--config-dir DIR]
   berth render <owner/repo> --pr N --sha SHA [--config-dir DIR] [--templates-dir DIR]
   berth history <owner/repo> <staging|production>
-  berth rollback <owner/repo> <staging|production> [sha] [--wait]`;
+  berth rollback <owner/repo> <staging|production> [sha] [--wait]
+  berth audit [owner/repo] [--since 1h] [--environment E] [--limit N] [--json]`;
 
 export async function cli(
   argv: string[],
@@ -26,6 +28,7 @@ export async function cli(
   out = console.log,
   err = console.error,
 ): Promise<number> {
+  if (argv[0] === "audit") return runAudit(argv.slice(1), { env, out, err });
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,6 +1,6 @@
 // The webhook server: verifies signatures (Probot), turns events into jobs, answers in milliseconds.
 // Runs without a worker: jobs wait in Redis until one is started (app/main/worker.ts).
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createNodeMiddleware, type Probot } from "probot";
 import type { Redis } from "ioredis";
 import { berthApp } from "../index.js";
@@ -17,6 +17,10 @@ export async function startServer(opts: {
   port: number;
   host: string;
   configs?: ConfigSource;
+  /** More routes (/metrics, /status): each answers and returns true, or returns false to pass. */
+  routes?: Array<(req: IncomingMessage, res: ServerResponse) => boolean>;
+  /** Each webhook answered: HTTP status and seconds from arrival to the end of the answer. */
+  onWebhookAnswered?: (status: number, seconds: number) => void;
 }): Promise<Server> {
   const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), {
     probot: opts.probot,
@@ -29,6 +33,11 @@ export async function startServer(opts: {
         res.end(JSON.stringify({ ok: r.ok, redis: r }));
       });
       return;
+    }
+    if (opts.routes?.some((route) => route(req, res))) return;
+    if (opts.onWebhookAnswered && req.method === "POST" && req.url?.startsWith(WEBHOOK_PATH)) {
+      const arrived = performance.now();
+      res.once("finish", () => opts.onWebhookAnswered!(res.statusCode, (performance.now() - arrived) / 1000));
     }
     void middleware(req, res, () => {
       res.writeHead(404, { "content-type": "application/json" });

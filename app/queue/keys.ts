@@ -4,6 +4,10 @@ export const QUEUE_NAME = "berth-deploys";
 export const keys = {
   latest: (prefix: string, envKey: string) => `${prefix}:berth:latest:${envKey}`,
   lock: (prefix: string, envKey: string) => `${prefix}:berth:lock:${envKey}`,
+  /** Stream of audit entries (XADD MAXLEN ~). */
+  audit: (prefix: string) => `${prefix}:berth:audit`,
+  /** Hash <repository>#<environment> → the state the status page shows. */
+  environments: (prefix: string) => `${prefix}:berth:environments`,
 };
 
 /** BullMQ custom ids must not contain ':' nor look like integers (those are its own ids). */
