@@ -142,8 +142,9 @@ main{padding:8px 24px}section{margin:16px 0}h2{font-size:16px;margin:8px 0}h2 sm
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d0d7de}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}small{color:#57606a}code{font:12px ui-monospace,monospace}
-.badge{border-radius:10px;padding:1px 8px;font-size:12px;color:#fff}.badge.ok{background:#1a7f37}.badge.bad{background:#cf222e}
 .ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.empty{color:#57606a}
+.badge{border-radius:10px;padding:1px 8px;font-size:12px}.badge.ok{background:#1a7f37;color:#fff}
+.badge.bad{background:#cf222e;color:#fff}
 tr.history td{background:#fbfcfd;padding:2px 8px 8px}details summary{cursor:pointer;color:#0969da}
 table.audit{font-size:13px}.r-failed,.r-error,.r-refused{color:#cf222e}.r-deployed,.r-ok,.r-torn-down{color:#1a7f37}
 main.login{max-width:380px;margin:60px auto;background:#fff;border:1px solid #d0d7de;padding:24px;border-radius:6px}
