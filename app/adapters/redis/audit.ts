@@ -32,6 +32,8 @@ export function createAuditLog(redis: Redis, prefix: string, maxLen = DEFAULT_AU
           if (!entry) continue;
           if (repository && entry.repository.toLowerCase() !== repository) continue;
           if (query.environment && entry.environment !== query.environment) continue;
+          // The id is when it was appended; `at` when it happened (a moment earlier): "since" means the latter.
+          if (query.since !== undefined && entry.at < query.since) continue;
           out.push({ ...entry, id });
           if (out.length >= limit) break;
         }
