@@ -54,6 +54,7 @@ export async function boot(
       port: env.port,
       host: env.host,
       configs,
+      webhookSecret: env.webhookSecret,
       ...observability.server(queue.queue, configs),
     });
     const address = server.address();

@@ -7,6 +7,7 @@ import { berthApp } from "../index.js";
 import type { Enqueue } from "../events/enqueue.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import { checkRedis } from "../adapters/redis/connection.js";
+import { takeWebhook } from "./webhook-intake.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -17,6 +18,9 @@ export async function startServer(opts: {
   port: number;
   host: string;
   configs?: ConfigSource;
+  webhookSecret: string;
+  /** Largest body accepted; GitHub's 25 MB cap unless a test lowers it. */
+  maxWebhookBytes?: number;
   /** More routes (/metrics, /status): each answers and returns true, or returns false to pass. */
   routes?: Array<(req: IncomingMessage, res: ServerResponse) => boolean>;
   /** Each webhook answered: HTTP status and seconds from arrival to the end of the answer. */
@@ -35,9 +39,29 @@ export async function startServer(opts: {
       return;
     }
     if (opts.routes?.some((route) => route(req, res))) return;
-    if (opts.onWebhookAnswered && req.method === "POST" && req.url?.startsWith(WEBHOOK_PATH)) {
-      const arrived = performance.now();
-      res.once("finish", () => opts.onWebhookAnswered!(res.statusCode, (performance.now() - arrived) / 1000));
+    if (req.method === "POST" && isWebhookPath(req.url)) {
+      if (opts.onWebhookAnswered) {
+        const arrived = performance.now();
+        res.once("finish", () => opts.onWebhookAnswered!(res.statusCode, (performance.now() - arrived) / 1000));
+      }
+      void takeWebhook(req, { secret: opts.webhookSecret, log: opts.probot.log, maxBytes: opts.maxWebhookBytes }).then(
+        (intake) => {
+          if (!intake.ok) {
+            // Closing the connection stops a sender that is still streaming an oversized body.
+            res.writeHead(intake.status, { "content-type": "application/json", connection: "close" });
+            res.end(JSON.stringify({ error: intake.error }), () => req.destroy());
+            return;
+          }
+          // Probot reads a body that was already read from rawBody, and verifies its signature again.
+          Object.assign(req, { body: intake.payload, rawBody: intake.raw });
+          void middleware(req, res);
+        },
+        (err: unknown) => {
+          opts.probot.log.warn({ err: String(err) }, "webhook request failed while reading its body");
+          res.destroy();
+        },
+      );
+      return;
     }
     void middleware(req, res, () => {
       res.writeHead(404, { "content-type": "application/json" });
@@ -49,4 +73,9 @@ export async function startServer(opts: {
     server.listen(opts.port, opts.host, () => resolve());
   });
   return server;
+}
+
+function isWebhookPath(url: string | undefined): boolean {
+  const path = (url ?? "").split("?")[0]!.replace(/\/+$/, "");
+  return path === WEBHOOK_PATH;
 }

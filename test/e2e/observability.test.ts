@@ -19,7 +19,7 @@ import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { infraEnv } from "../helpers/infra.js";
-import { runAudit } from "../../app/main/cli/audit-command.js";
+import { cli } from "../../app/main/cli.js";
 
 // i14b's range: app mon*, PRs 1200–1299, host ports 27100–27199 (preview N on 25900 + N).
 const REPOSITORY = "acme/mon";
@@ -146,13 +146,14 @@ describe("operating Berth: metrics, status page, audit trail", () => {
     const lines: string[] = [];
     const errors: string[] = [];
     const env = { REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", BERTH_QUEUE_PREFIX: berth.queuePrefix };
-    const code = await runAudit([REPOSITORY, "--since", "1h", "--json"], {
+    const code = await cli(
+      ["audit", REPOSITORY, "--since", "1h", "--json"],
       env,
-      out: (l) => lines.push(l),
-      err: (l) => errors.push(l),
-    });
+      (l) => lines.push(l),
+      (l) => errors.push(l),
+    );
     expect([code, errors]).toEqual([0, []]);
-    const entries = JSON.parse(lines[0]!) as Array<Record<string, unknown>>;
+    const { entries } = JSON.parse(lines.join("\n")) as { entries: Array<Record<string, unknown>> };
     expect(entries).toContainEqual(
       expect.objectContaining({
         action: "deploy",
@@ -164,7 +165,14 @@ describe("operating Berth: metrics, status page, audit trail", () => {
       }),
     );
     const text: string[] = [];
-    expect(await runAudit([REPOSITORY], { env, out: (l) => text.push(l), err: (l) => errors.push(l) })).toBe(0);
+    expect(
+      await cli(
+        ["audit", REPOSITORY],
+        env,
+        (l) => text.push(l),
+        (l) => errors.push(l),
+      ),
+    ).toBe(0);
     expect(text.join("\n")).toContain(`octocat  deploy  ${REPOSITORY}  pr-${PR}  ${head.slice(0, 7)}  deployed`);
   });
 

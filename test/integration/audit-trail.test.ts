@@ -8,7 +8,7 @@ import { testRedis } from "../helpers/redis.js";
 import { createAuditLog } from "../../app/adapters/redis/audit.js";
 import { createEnvironmentStateStore } from "../../app/adapters/redis/environment-states.js";
 import { keys } from "../../app/queue/keys.js";
-import { runAudit } from "../../app/main/cli/audit-command.js";
+import { cli } from "../../app/main/cli.js";
 import { statusRoute } from "../../app/main/status-page/route.js";
 import type { AuditEntry } from "../../app/ports/audit.js";
 
@@ -84,7 +84,12 @@ describe("audit trail on Redis", () => {
     const run = async (...args: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runAudit(args, { env, out: (l) => out.push(l), err: (l) => err.push(l) });
+      const code = await cli(
+        ["audit", ...args],
+        env,
+        (l) => out.push(l),
+        (l) => err.push(l),
+      );
       return { code, out, err };
     };
     const text = await run("acme/mon");
@@ -92,12 +97,15 @@ describe("audit trail on Redis", () => {
     expect(text.out).toHaveLength(2);
     expect(text.out[0]).toMatch(/^\S+Z {2}bob {2}approval {2}acme\/mon {2}pr-8 {2}0123456 {2}ok {2}\/approve$/);
     const recent = await run("--since", "1h", "--json");
-    expect(JSON.parse(recent.out[0]!)).toEqual([expect.objectContaining({ who: "bob", action: "approval" })]);
+    expect(JSON.parse(recent.out.join("\n"))).toEqual({
+      ok: true,
+      entries: [expect.objectContaining({ who: "bob", action: "approval" })],
+    });
     expect((await run("acme/nothing")).out).toEqual([`no audit entries for acme/nothing (prefix ${prefix})`]);
     for (const bad of [["--since", "yesterday"], ["--bogus"], ["a", "b"], ["not-a-repo"], ["--limit", "0"]]) {
       const res = await run(...bad);
       expect(res.code).toBe(2);
-      expect(res.err.join("\n")).toContain("usage: berth audit");
+      expect(res.err.join("\n")).toContain("berth audit [owner/repo]");
     }
     expect((await run("--help")).code).toBe(0);
   });
