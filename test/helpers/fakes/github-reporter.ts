@@ -48,6 +48,15 @@ export class FakeGitHubReporter implements GitHubReporter {
     return Promise.resolve();
   }
 
+  activeDeployments(repo: RepoRef, environment: string): Promise<number[]> {
+    return Promise.resolve(
+      this.gh.deployments
+        .filter((d) => d.repo === full(repo) && d.spec.environment === environment)
+        .filter((d) => d.statuses[d.statuses.length - 1]?.state !== "inactive")
+        .map((d) => d.id),
+    );
+  }
+
   deactivateEnvironment(repo: RepoRef, environment: string, description: string): Promise<number[]> {
     this.gh.record({ api: "deactivateEnvironment", repo: full(repo), environment, description });
     const deactivated: number[] = [];

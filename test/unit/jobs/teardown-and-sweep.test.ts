@@ -155,7 +155,10 @@ describe("sweepPreviews", () => {
   it("sweeps only the named repository when given one; repositories without a config are left alone", async () => {
     const w = await idleWorld();
     await w.activity.touch({ repository: "acme/other", pr: 9, installationId: 77, at: 0 });
-    expect((await sweepPreviews(sweepJob({ repository: "acme/other" }), ctx(), w.deps)).detail).toBe("nothing idle");
+    expect(await sweepPreviews(sweepJob({ repository: "acme/other" }), ctx(), w.deps)).toEqual({
+      outcome: "done",
+      detail: "nothing idle",
+    });
     expect(w.queue.jobs).toEqual([]);
     await sweepPreviews(sweepJob({ repository: "ACME/Shop" }), ctx(), w.deps);
     expect(w.queue.ofKind("teardown-preview").map((j) => j.pr)).toEqual([1]);
