@@ -18,7 +18,12 @@ import {
   registerQueueGauges,
   registerSshGauges,
 } from "../adapters/metrics/scrape-gauges.js";
-import { countGitHubWrites } from "../adapters/metrics/github-writes.js";
+import {
+  countGitHubWrites,
+  registerWriteSchedulerMetrics,
+  type WriteSchedulerView,
+} from "../adapters/metrics/github-writes.js";
+import { GITHUB_WRITE_LIMITS } from "../adapters/github/write-budget.js";
 import { createAuditLog } from "../adapters/redis/audit.js";
 import { createEnvironmentStateStore } from "../adapters/redis/environment-states.js";
 import { createActivityStore } from "../adapters/redis/activity.js";
@@ -61,6 +66,10 @@ export function createObservability(args: { env: BerthEnv; redis: Redis; log: Lo
       };
     },
     /** Worker role: what jobs report. */
+    /** Where the GitHub write scheduler is built: its counts and each installation's hourly budget left. */
+    writeScheduler(scheduler: WriteSchedulerView) {
+      registerWriteSchedulerMetrics(metrics, scheduler, () => [...metrics.installations], GITHUB_WRITE_LIMITS.perHour);
+    },
     sshGauges(usage: () => { connections: number; channels: number }) {
       registerSshGauges(metrics, usage);
     },

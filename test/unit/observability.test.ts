@@ -346,3 +346,31 @@ describe("berth audit arguments", () => {
     ).toBe("2026-12-02T12:00:00Z  alice  deploy  acme/mon  pr-5  0123456  deployed  preview, pull_request");
   });
 });
+
+describe("GitHub write metrics", () => {
+  it("counts writes per installation from Octokit's request hook, and reads the scheduler's budget", async () => {
+    const { countGitHubWrites, registerWriteSchedulerMetrics } =
+      await import("../../app/adapters/metrics/github-writes.js");
+    const metrics = createBerthMetrics({ defaultMetrics: false });
+    const hooks: Array<(r: { headers: Record<string, unknown> }, o: { method: string }) => void> = [];
+    const octokit = { hook: { after: (_: "request", fn: (typeof hooks)[number]) => void hooks.push(fn) } };
+    countGitHubWrites(octokit, 42, metrics);
+    countGitHubWrites(octokit, 42, metrics); // the same client is hooked once
+    for (const method of ["POST", "GET", "PATCH"])
+      hooks.forEach((h) => h({ headers: { "x-ratelimit-remaining": "4990" } }, { method }));
+    registerWriteSchedulerMetrics(
+      metrics,
+      {
+        stats: { sent: { final: 3, progress: 5 }, dropped: { progress: 2 }, superseded: 4, pending: 1 },
+        sentInLastHour: () => 8,
+      },
+      () => [...metrics.installations],
+      500,
+    );
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('berth_github_writes_total{installation="42"} 2');
+    expect(text).toContain('berth_github_rate_limit_remaining{installation="42"} 4990');
+    expect(text).toContain('berth_github_write_budget_remaining{installation="42"} 492');
+    expect(text).toContain('berth_github_scheduled_writes{state="dropped_progress"} 2');
+  });
+});

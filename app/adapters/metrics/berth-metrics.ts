@@ -15,6 +15,8 @@ export function createBerthMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registers = [registry];
   return {
     registry,
+    /** Installations Berth has sent requests for (the write budget gauge reads one series per installation). */
+    installations: new Set<number>(),
     deploys: new Counter({
       name: "berth_deploys_total",
       help: "Deploys that ended, by result (success, failure, refused, config-error, waiting, …) and environment kind",
@@ -64,12 +66,6 @@ export function createBerthMetrics(opts: { defaultMetrics?: boolean } = {}) {
     githubRateRemaining: new Gauge({
       name: "berth_github_rate_limit_remaining",
       help: "x-ratelimit-remaining of GitHub's last answer, per installation (the hourly request budget)",
-      labelNames: ["installation"] as const,
-      registers,
-    }),
-    githubWriteBudget: new Gauge({
-      name: "berth_github_write_budget_remaining",
-      help: "Content-creating writes left in the current window, per installation (set by the write scheduler)",
       labelNames: ["installation"] as const,
       registers,
     }),
