@@ -4,7 +4,7 @@
 // lists the live preview) and a screenshot is kept; the audit trail holds the deploy, `berth audit` prints it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -140,6 +140,16 @@ describe("operating Berth: metrics, status page, audit trail", () => {
     expect(Number(result[0]!.value[1])).toBe(1);
     const up = await prometheus!.query('up{job="berth"}');
     expect(up.map((s) => s.value[1])).toEqual(["1"]);
+    // The shipped Grafana dashboard: every query is valid PromQL for this Prometheus and names only berth_ metrics.
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, "deploy/grafana-dashboard.json"), "utf8")) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThan(10);
+    for (const expr of exprs) {
+      expect(expr).toMatch(/berth_/);
+      await prometheus!.query(expr.replaceAll("$__rate_interval", "1m"));
+    }
   }, 90_000);
 
   it("the audit trail holds the deploy, and `berth audit` prints it", async () => {
