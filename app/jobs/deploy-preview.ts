@@ -10,6 +10,7 @@ import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
+import { staleHead } from "./stale-head.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -41,6 +42,11 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return failOnConfig(report, view, entry.problems, deps, log);
   }
   if (!config.preview.enabled) return { outcome: "skipped", reason: "previews disabled in config" };
+  const stale = await staleHead(job, deps, log);
+  if (stale) {
+    log.info({ why: stale }, "not the PR's head any more; dropped");
+    return { outcome: "superseded", by: stale };
+  }
 
   const environment = previewEnvironment(config.app, job.pr);
   view.stack = environment.stack;

@@ -18,6 +18,8 @@ import type { CommandGitHub } from "../ports/pull-requests.js";
 import type { EnvironmentWatcher } from "../ports/environment-watch.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
+import type { CommandReplyStore } from "../ports/command-replies.js";
+
 export interface JobDeps {
   configs: ConfigSource;
   swarmFor(target: SshTarget): SwarmPort;
@@ -48,6 +50,8 @@ export interface JobDeps {
   commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
   /** Sees the views reports send (deploy metrics, the status page's record); absent → nobody watches. */
   watcher?: EnvironmentWatcher;
+  /** The reply Berth posted to each command comment, so a retried job edits it instead of posting another. */
+  commandReplies?: CommandReplyStore;
 }
 
 export interface JobContext {

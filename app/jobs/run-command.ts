@@ -8,7 +8,9 @@ import type { RepoRef } from "../ports/github-reporter.js";
 import { parseComment, type ParsedLine } from "../core/commands/parse.js";
 import { authorize } from "../core/commands/authorize.js";
 import { commandSettings } from "../core/commands/settings.js";
-import { commandReplyMarker, helpText, parseRefusal, refusal, resultReply } from "../core/commands/replies.js";
+import { helpText, parseRefusal, refusal, resultReply, tooManyCommands } from "../core/commands/replies.js";
+import { MAX_COMMAND_LINES } from "../core/commands/hostile-lines.js";
+import { postCommandReply } from "./command-reply.js";
 import { formatProblems } from "../core/config/index.js";
 import { redact } from "../core/report/redact.js";
 import { inline } from "../core/report/markdown.js";
@@ -36,7 +38,7 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   const gh = await deps.commandGitHubFor(job.installationId);
   const repo = repoRef(job.repository);
   // A "no" before anything ran is a refusal; a command that ran and failed is a failure (the audit tells them apart).
-  const answer = (ok: boolean, body: string, refused = !ok) => finish(gh, repo, job, ok, body, refused);
+  const answer = (ok: boolean, body: string, refused = !ok) => finish(gh, repo, job, ok, body, deps, refused);
 
   const config = entry.config;
   if (!config)
@@ -47,6 +49,10 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   const settings = commandSettings(config);
   if (!settings.enabled) return { outcome: "skipped", reason: "commands disabled in config" };
 
+  if (parsed.length > MAX_COMMAND_LINES) {
+    log.info({ lines: parsed.length }, "command refused: too many command lines");
+    return answer(false, tooManyCommands(parsed.length));
+  }
   const unparsed = parsed.filter((p): p is Extract<ParsedLine, { ok: false }> => !p.ok);
   if (unparsed.length > 0) {
     log.info({ lines: unparsed.map((p) => p.message) }, "command refused: does not parse");
@@ -109,10 +115,11 @@ async function finish(
   job: CommandJob,
   ok: boolean,
   body: string,
+  deps: JobDeps,
   refused: boolean,
 ): Promise<JobResult> {
   await gh.react(repo, job.commentId, ok ? "rocket" : "confused");
-  await gh.reply(repo, job.pr, `${commandReplyMarker(job.commentId)}\n${body}`);
+  await postCommandReply(gh, repo, job, body, deps);
   if (ok) return { outcome: "done", detail: "commands ran" };
   const reason = body.split("\n")[0]!.slice(0, 200);
   return refused ? { outcome: "failed", reason, refused: true } : { outcome: "failed", reason };

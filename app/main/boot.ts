@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import { createProbot } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
+import { withFileVariables } from "./file-variables.js";
 import { createLogger } from "./logger.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { startServer } from "./server.js";
@@ -13,6 +14,7 @@ import { startDeployWorker, type HandlerContext } from "../queue/worker.js";
 import type { JobData } from "../jobs/job-data.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
+import { closeSupersededJob } from "../jobs/close-superseded-job.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 import { createObservability } from "./observability.js";
@@ -85,6 +87,7 @@ export async function boot(
       logger: log,
       handler,
       onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
+      onSuperseded: (data, jobId) => closeSupersededJob(data, jobId, deps),
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
@@ -110,7 +113,7 @@ export async function boot(
 export async function main(roles: { server: boolean; worker: boolean }): Promise<void> {
   let running: Running;
   try {
-    running = await boot(roles);
+    running = await boot(roles, withFileVariables(process.env));
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { Client } from "ssh2";
 import type { Logger } from "pino";
 import type { SshTarget } from "../../core/config/types.js";
-import { HostKeyMismatchError, TransientError } from "../../errors.js";
+import { HostKeyMismatchError, SshUnreachableError, TransientError } from "../../errors.js";
 import { hostKeyMatches, fingerprint } from "./host-key.js";
 import { commandLine } from "./shell-quote.js";
 import { Semaphore } from "./semaphore.js";
@@ -31,7 +31,7 @@ export interface SshPool {
   /** How many TCP connections the pool has opened so far (for tests and metrics). */
   connectionsOpened(): number;
   /** Connections open and channels in use right now (for metrics). */
-  usage(): { connections: number; channels: number };
+  usage?(): { connections: number; channels: number };
   closeAll(): Promise<void>;
 }
 
@@ -53,7 +53,11 @@ export function createSshPool(opts: { log?: Logger; maxChannels?: number; connec
           if (offered && !hostKeyMatches(target.hostKey, offered)) {
             reject(new HostKeyMismatchError(`${target.host}:${target.port}`, target.hostKey, fingerprint(offered)));
           } else {
-            reject(new TransientError(`SSH to ${key} failed: ${err.message}`, undefined, { cause: err }));
+            reject(
+              new SshUnreachableError(`${target.host}:${target.port}`, `SSH to ${key} failed: ${err.message}`, {
+                cause: err,
+              }),
+            );
           }
         });
         client.connect({
