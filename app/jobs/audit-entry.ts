@@ -3,7 +3,7 @@
 // (a comment without a command, a repository without a config).
 import type { AuditAction, AuditEntry } from "../ports/audit.js";
 import type { JobData, JobResult } from "./job-data.js";
-import { environmentOf } from "./job-data.js";
+import { environmentOf, isRollback, shaOf, triggerOf } from "./job-data.js";
 import { commandLines, parseComment } from "../core/commands/parse.js";
 
 const DETAIL_MAX = 200;
@@ -34,7 +34,7 @@ export function auditEntryFor(data: JobData, outcome: JobResult | { error: strin
     action,
     repository: data.repository,
     environment: environmentOf(data),
-    sha: "sha" in data ? data.sha : "",
+    sha: shaOf(data),
     result,
     detail: [detail, why].filter(Boolean).join(" — ").replace(/\s+/g, " ").slice(0, DETAIL_MAX),
   };
@@ -44,11 +44,13 @@ function describe(data: Exclude<JobData, { kind: "sweep-previews" }>): { action:
   switch (data.kind) {
     case "deploy-preview":
       return { action: "deploy", detail: `preview, ${data.trigger ?? "pull_request"}` };
-    case "deploy-environment":
+    case "deploy-environment": {
+      const t = data.target;
       return {
-        action: data.trigger === "rollback" ? "rollback" : "deploy",
-        detail: [data.trigger, data.ref].filter(Boolean).join(" "),
+        action: isRollback(t) ? "rollback" : "deploy",
+        detail: [triggerOf(t), t.kind === "commit" ? t.ref : t.kind === "tag" ? t.tag : ""].filter(Boolean).join(" "),
       };
+    }
     case "teardown-preview":
       return {
         action: data.reason === "expired" ? "expiry" : data.reason === "evicted" ? "eviction" : "teardown",

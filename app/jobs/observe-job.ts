@@ -2,7 +2,7 @@
 // deploy (for the status page) and job metrics. None of it may fail a job: errors are logged and dropped.
 import type { Logger } from "pino";
 import type { JobData, JobResult } from "./job-data.js";
-import { environmentOf } from "./job-data.js";
+import { environmentOf, triggerOf } from "./job-data.js";
 import type { AuditLog } from "../ports/audit.js";
 import type { EnvironmentStateStore } from "../ports/environment-states.js";
 import type { JobMetrics } from "../ports/job-metrics.js";
@@ -57,7 +57,7 @@ async function record(data: JobData, outcome: JobResult | { error: string }, sta
         data.kind === "command"
           ? (entry?.detail ?? "command")
           : data.kind === "deploy-environment"
-            ? data.trigger
+            ? triggerOf(data.target)
             : data.kind === "deploy-preview"
               ? (data.trigger ?? "pull_request")
               : data.reason;

@@ -12,7 +12,6 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
   const now = deps.clock.now();
   const expired: string[] = [];
   for (const a of await deps.activity.all()) {
-    if (job.repository !== "*" && a.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
     const config = (await deps.configs.forRepository(a.repository))?.config;
     if (!config) continue;
     const ttlMs = previewTtlSeconds(config) * 1000;

@@ -10,7 +10,8 @@ import { startServer } from "./server.js";
 import { buildJobDeps } from "./job-deps.js";
 import { createRedis } from "../adapters/redis/connection.js";
 import { createDeployQueue } from "../queue/queue.js";
-import { startDeployWorker, type HandlerContext } from "../queue/worker.js";
+import { startDeployWorker } from "../queue/worker.js";
+import type { JobContext } from "../jobs/deps.js";
 import type { JobData } from "../jobs/job-data.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
@@ -77,7 +78,7 @@ export async function boot(
     });
     observability.sshGauges(sshUsage);
     const handler = observeJobs(
-      (data: JobData, ctx: HandlerContext) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
+      (data: JobData, ctx: JobContext) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
       watching.observers,
     );
     const worker = startDeployWorker({

@@ -19,11 +19,16 @@ import { loadPayload } from "../../test/fixtures/webhooks/index.js";
 import { pushPayload } from "../../test/fixtures/webhooks/push.js";
 import { issueCommentPayload } from "../../test/fixtures/webhooks/issue_comment.js";
 import { cli } from "../../app/main/cli.js";
+import { previewEnvironment, productionEnvironment, stagingEnvironment } from "../../app/core/environment.js";
 import { describeRecorded, waitForFinalDeploymentStatus, waitForQuiet } from "./recorded.js";
 
 const REPO = "acme/shop";
 const PR = 123;
-const STACKS = [`shop-pr-${PR}`, "shop-staging", "shop"];
+const STACKS = [
+  previewEnvironment("shop", PR).stack,
+  stagingEnvironment("shop").stack,
+  productionEnvironment("shop").stack,
+];
 const started = Date.now();
 const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
 const step = (s: string) => console.log(`\n\x1b[1m▶ [${clock()}] ${s}\x1b[0m`);

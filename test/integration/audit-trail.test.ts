@@ -7,7 +7,7 @@ import pino from "pino";
 import { testRedis } from "../helpers/redis.js";
 import { createAuditLog } from "../../app/adapters/redis/audit.js";
 import { createEnvironmentStateStore } from "../../app/adapters/redis/environment-states.js";
-import { keys } from "../../app/queue/keys.js";
+import { berthKeys } from "../../app/queue/keys.js";
 import { cli } from "../../app/main/cli.js";
 import { statusRoute } from "../../app/main/status-page/route.js";
 import type { AuditEntry } from "../../app/ports/audit.js";
@@ -57,7 +57,7 @@ describe("audit trail on Redis", () => {
     const prefix = `${r.prefix}-b`;
     const audit = createAuditLog(r.redis, prefix, 100);
     for (let i = 0; i < 1000; i += 1) await audit.append(entry({ detail: `n${i}` }));
-    const length = await r.redis.xlen(keys.audit(prefix));
+    const length = await r.redis.xlen(berthKeys(prefix).audit());
     // "~" lets Redis trim whole nodes (100 entries each by default): about the bound, never the 1000 appended.
     expect(length).toBeGreaterThanOrEqual(100);
     expect(length).toBeLessThanOrEqual(300);
@@ -68,7 +68,7 @@ describe("audit trail on Redis", () => {
     await big.append(entry({ repository: "acme/rare", detail: "rare" }));
     const pipeline = r.redis.pipeline();
     for (let i = 0; i < 1200; i += 1)
-      pipeline.xadd(keys.audit(`${prefix}-paged`), "*", "e", JSON.stringify(entry({ detail: `m${i}` })));
+      pipeline.xadd(berthKeys(`${prefix}-paged`).audit(), "*", "e", JSON.stringify(entry({ detail: `m${i}` })));
     await pipeline.exec();
     expect((await big.list({ repository: "acme/rare" })).map((e) => e.detail)).toEqual(["rare"]);
   });

@@ -109,22 +109,13 @@ describe("audit entries", () => {
     });
     expect(auditEntryFor(deploy, { error: "ssh down" }, 1)).toMatchObject({ result: "error", detail: /ssh down/ });
     expect(auditEntryFor(deploy, { outcome: "skipped", reason: "no config" }, 1)).toBeNull();
-    const sweep: JobData = {
-      kind: "sweep-previews",
-      deliveryId: "s",
-      receivedAt: 1,
-      repository: "*",
-      installationId: 0,
-      sender: "berth",
-    };
+    const sweep: JobData = { kind: "sweep-previews", deliveryId: "s", receivedAt: 1, sender: "berth" };
     expect(auditEntryFor(sweep, { outcome: "done", detail: "" }, 1)).toBeNull();
     const rollback: JobData = {
       ...base,
       kind: "deploy-environment",
       environment: "production",
-      sha: SHA,
-      ref: "",
-      trigger: "rollback",
+      target: { kind: "release-of-commit", sha: SHA },
     };
     expect(auditEntryFor(rollback, { outcome: "deployed", url: "u", durationMs: 1 }, 1)).toMatchObject({
       action: "rollback",

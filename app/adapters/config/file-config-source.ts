@@ -2,8 +2,8 @@
 // next deploy without a restart. Files are small; a cache would only add staleness.
 import { readFile, realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import type { ConfigSource, RepositoryConfig } from "../../ports/config-source.js";
-import { indexConfigs } from "../../core/config/index.js";
+import type { ConfigSource } from "../../ports/config-source.js";
+import { indexConfigs, type ConfigEntry } from "../../core/config/index.js";
 import { ConfigError } from "../../errors.js";
 import { readConfigFiles } from "./read-config-files.js";
 
@@ -17,7 +17,7 @@ export function createFileConfigSource(opts: {
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
   return {
-    async forRepository(repository: string): Promise<RepositoryConfig | undefined> {
+    async forRepository(repository: string): Promise<ConfigEntry | undefined> {
       const files = await readConfigFiles(opts.configDir, shown);
       return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
     },

@@ -3,7 +3,7 @@
 // timestamps, so "since" is a range start, not a scan.
 import type { Redis } from "ioredis";
 import type { AuditEntry, AuditLog, AuditQuery } from "../../ports/audit.js";
-import { keys } from "../../queue/keys.js";
+import { berthKeys } from "../../queue/keys.js";
 
 export const DEFAULT_AUDIT_MAXLEN = 10_000;
 /** Entries read per XREVRANGE page while filtering by repository or environment. */
@@ -12,7 +12,7 @@ const PAGE = 500;
 const MAX_SCANNED = 20_000;
 
 export function createAuditLog(redis: Redis, prefix: string, maxLen = DEFAULT_AUDIT_MAXLEN): AuditLog {
-  const key = keys.audit(prefix);
+  const key = berthKeys(prefix).audit();
   return {
     async append(entry) {
       await redis.xadd(key, "MAXLEN", "~", String(maxLen), "*", "e", JSON.stringify(entry));

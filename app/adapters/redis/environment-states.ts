@@ -2,10 +2,10 @@
 // environment runs at a time (the environment lock), so read-modify-write of a field does not race.
 import type { Redis } from "ioredis";
 import type { EnvironmentState, EnvironmentStateStore } from "../../ports/environment-states.js";
-import { keys } from "../../queue/keys.js";
+import { berthKeys } from "../../queue/keys.js";
 
 export function createEnvironmentStateStore(redis: Redis, prefix: string): EnvironmentStateStore {
-  const key = keys.environments(prefix);
+  const key = berthKeys(prefix).environments();
   const field = (repository: string, environment: string) => `${repository.toLowerCase()}#${environment}`;
   const get = async (repository: string, environment: string) => {
     const raw = await redis.hget(key, field(repository, environment));
