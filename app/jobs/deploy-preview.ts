@@ -162,5 +162,5 @@ async function stopOnPolicy(
   log.info({ phase, reason }, "not deployed");
   report.begin(view, false);
   await report.flush();
-  return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason };
+  return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason, refused: true };
 }

@@ -15,6 +15,7 @@ import type { ReleaseStore } from "../ports/releases.js";
 import type { GitHubCommits } from "../ports/github-commits.js";
 import type { ReplicaStore } from "../ports/replica-store.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
+import type { EnvironmentWatcher } from "../ports/environment-watch.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 import type { CommandReplyStore } from "../ports/command-replies.js";
@@ -47,6 +48,8 @@ export interface JobDeps {
   replicas?: ReplicaStore;
   /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
   commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
+  /** Sees the views reports send (deploy metrics, the status page's record); absent → nobody watches. */
+  watcher?: EnvironmentWatcher;
   /** The reply Berth posted to each command comment, so a retried job edits it instead of posting another. */
   commandReplies?: CommandReplyStore;
 }

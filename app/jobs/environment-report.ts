@@ -12,6 +12,7 @@ import { checkRunState, deploymentStatus, previewComment, previewCommentMarker }
 import type { DeploymentSpec, GitHubReporter, RepoRef } from "../ports/github-reporter.js";
 import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
+import type { EnvironmentWatcher } from "../ports/environment-watch.js";
 import { repoRef } from "../core/repository.js";
 
 export const PREVIEW_CHECK_NAME = "Berth / preview";
@@ -22,6 +23,8 @@ export interface EnvironmentReportDeps {
   clock: Clock;
   log: Logger;
   webBaseUrl: string;
+  /** Sees every view and the final one once reported (metrics, the status page); never fails the job. */
+  watcher?: EnvironmentWatcher;
 }
 
 export class EnvironmentReport {
@@ -90,6 +93,7 @@ export class EnvironmentReport {
   /** Queue the newest picture; returns at once. */
   update(view: EnvironmentView): void {
     this.pending = { ...view, services: [...view.services] };
+    this.deps.watcher?.viewed(this.pending);
     this.sending ??= this.drain();
   }
 
@@ -109,7 +113,9 @@ export class EnvironmentReport {
     view.phase = phase;
     view.finishedAt = at;
     this.update(view);
+    const sending = this.deps.clock.now();
     await this.flush();
+    await this.deps.watcher?.reported({ ...view }, this.deps.clock.now() - sending);
   }
 
   /** Nothing reached the Swarm: the check run lists each problem with file:line:col; no deployment is created. */
@@ -125,6 +131,7 @@ export class EnvironmentReport {
   async deactivate(view: EnvironmentView, description: string): Promise<void> {
     await this.deps.reporter.deactivateEnvironment(this.repo, view.environment, description);
     await this.sendComment(view);
+    await this.deps.watcher?.reported({ ...view }, 0);
   }
 
   async sendComment(view: EnvironmentView): Promise<void> {

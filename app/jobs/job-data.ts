@@ -159,7 +159,7 @@ export function shaOf(data: JobData): string {
 
 export type JobResult =
   | { outcome: "deployed"; url: string; durationMs: number }
-  | { outcome: "failed"; reason: string }
+  | { outcome: "failed"; reason: string; /** a policy or a permission said no: nothing was tried */ refused?: true }
   | { outcome: "torn-down"; durationMs: number }
   | { outcome: "superseded"; by: string }
   | { outcome: "skipped"; reason: string }

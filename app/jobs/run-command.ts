@@ -37,7 +37,8 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   if (!deps.commandGitHubFor) throw new FinalError("this worker was started without a GitHub client for commands");
   const gh = await deps.commandGitHubFor(job.installationId);
   const repo = repoRef(job.repository);
-  const answer = (ok: boolean, body: string) => finish(gh, repo, job, ok, body, deps);
+  // A "no" before anything ran is a refusal; a command that ran and failed is a failure (the audit tells them apart).
+  const answer = (ok: boolean, body: string, refused = !ok) => finish(gh, repo, job, ok, body, deps, refused);
 
   const config = entry.config;
   if (!config)
@@ -105,7 +106,7 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   }
   await accepted;
   log.info({ ok, commands: checked.map((c) => c.line) }, "commands ran");
-  return answer(ok, resultReply(ok, results));
+  return answer(ok, resultReply(ok, results), false);
 }
 
 async function finish(
@@ -115,10 +116,11 @@ async function finish(
   ok: boolean,
   body: string,
   deps: JobDeps,
+  refused: boolean,
 ): Promise<JobResult> {
   await gh.react(repo, job.commentId, ok ? "rocket" : "confused");
   await postCommandReply(gh, repo, job, body, deps);
-  return ok
-    ? { outcome: "done", detail: "commands ran" }
-    : { outcome: "failed", reason: body.split("\n")[0]!.slice(0, 200) };
+  if (ok) return { outcome: "done", detail: "commands ran" };
+  const reason = body.split("\n")[0]!.slice(0, 200);
+  return refused ? { outcome: "failed", reason, refused: true } : { outcome: "failed", reason };
 }

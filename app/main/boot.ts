@@ -11,11 +11,16 @@ import { buildJobDeps } from "./job-deps.js";
 import { createRedis } from "../adapters/redis/connection.js";
 import { createDeployQueue } from "../queue/queue.js";
 import { startDeployWorker } from "../queue/worker.js";
+import type { JobContext } from "../jobs/deps.js";
+import type { JobData } from "../jobs/job-data.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
 import { closeSupersededJob } from "../jobs/close-superseded-job.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
+import { createObservability } from "./observability.js";
+import { metricsServer } from "./metrics-route.js";
+import { observeJobs } from "../jobs/observe-job.js";
 
 export interface Running {
   env: BerthEnv;
@@ -38,6 +43,7 @@ export async function boot(
   // Both roles produce jobs: the server from webhooks, the worker for follow-ups (a /redeploy queues a deploy).
   const queue = createDeployQueue({ connection: redis, prefix: env.queuePrefix });
   const enqueue = (d: Parameters<typeof queue.enqueue>[0]) => queue.enqueue(d);
+  const observability = createObservability({ env, redis, log, knownSecrets });
   if (roles.server) {
     const configs = createFileConfigSource({
       configDir: env.configDir,
@@ -52,25 +58,46 @@ export async function boot(
       host: env.host,
       configs,
       webhookSecret: env.webhookSecret,
+      ...observability.server(queue.queue, configs),
     });
     const address = server.address();
     log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");
     closers.push(() => new Promise((r) => server!.close(() => r(undefined))));
   }
   if (roles.worker) {
-    const { deps, close } = buildJobDeps({ env, probot, redis, log, enqueue, knownSecrets });
+    const watching = observability.worker();
+    const { deps, close, sshUsage } = buildJobDeps({
+      env,
+      probot,
+      redis,
+      log,
+      enqueue,
+      knownSecrets,
+      watcher: watching.watcher,
+      countWrites: watching.countWrites,
+    });
+    observability.sshGauges(sshUsage);
+    const handler = observeJobs(
+      (data: JobData, ctx: JobContext) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
+      watching.observers,
+    );
     const worker = startDeployWorker({
       connection: redis,
       prefix: env.queuePrefix,
       concurrency: env.workerConcurrency,
       logger: log,
-      handler: (data, ctx) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
+      handler,
       onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
       onSuperseded: (data, jobId) => closeSupersededJob(data, jobId, deps),
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
     closers.push(() => worker.close(), close);
+    if (!roles.server && env.metricsPort !== undefined) {
+      const metrics = await metricsServer(observability.metrics.registry, log, env.metricsPort, env.host);
+      log.info({ port: env.metricsPort }, "worker metrics on /metrics");
+      closers.push(() => new Promise((r) => metrics.close(() => r(undefined))));
+    }
   }
   closers.push(() => queue.close());
 

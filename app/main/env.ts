@@ -19,6 +19,12 @@ export interface BerthEnv {
   workerConcurrency: number;
   /** How often the worker sweeps idle previews (BERTH_SWEEP_INTERVAL_SECONDS). */
   sweepIntervalSeconds: number;
+  /** BERTH_STATUS_TOKEN: the status page's read token; unset → GET /status is 404. */
+  statusToken?: string;
+  /** BERTH_METRICS_PORT: where a worker started alone serves /metrics; unset → not served (see README). */
+  metricsPort?: number;
+  /** BERTH_AUDIT_MAX_ENTRIES: the audit stream's length bound (XADD MAXLEN ~). */
+  auditMaxEntries: number;
   /** Keep the variables that deploy configs may reference with ${NAME}. */
   configVariables: Record<string, string | undefined>;
 }
@@ -53,13 +59,20 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
   let port = 3000;
   let workerConcurrency = 4;
   let sweepIntervalSeconds = 300;
+  let metricsPort: number | undefined;
+  let auditMaxEntries = 10_000;
   try {
+    if (env.BERTH_METRICS_PORT) metricsPort = intVar(env, "BERTH_METRICS_PORT", 0, 0, 65535);
+    auditMaxEntries = intVar(env, "BERTH_AUDIT_MAX_ENTRIES", 10_000, 100, 10_000_000);
     sweepIntervalSeconds = intVar(env, "BERTH_SWEEP_INTERVAL_SECONDS", 300, 1, 86_400);
     port = intVar(env, "PORT", 3000, 0, 65535);
     workerConcurrency = intVar(env, "BERTH_WORKER_CONCURRENCY", 4, 1, 64);
   } catch (err) {
     problems.push((err as Error).message);
   }
+  const statusToken = env.BERTH_STATUS_TOKEN || undefined;
+  if (statusToken !== undefined && statusToken.length < 16)
+    problems.push("BERTH_STATUS_TOKEN must be at least 16 characters (it is the status page's only lock).");
   if (problems.length > 0) throw new EnvError(`Berth cannot start:\n- ${problems.join("\n- ")}`);
 
   const gheHost = env.GHE_HOST;
@@ -77,6 +90,9 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     templatesDir: resolve(cwd, env.BERTH_TEMPLATES_DIR || "templates"),
     workerConcurrency,
     sweepIntervalSeconds,
+    ...(statusToken ? { statusToken } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    auditMaxEntries,
     configVariables: { ...env },
   };
 }

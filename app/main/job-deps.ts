@@ -34,8 +34,17 @@ export function buildJobDeps(args: {
   log: Logger;
   enqueue: Enqueue;
   knownSecrets?: KnownSecrets;
-}): { deps: JobDeps; close: () => Promise<void> } {
-  const { env, probot, redis, log, enqueue } = args;
+  /** Metrics and the status page's record (app/main/observability.ts). */
+  watcher?: JobDeps["watcher"];
+  countWrites?: <T extends object>(octokit: T, installationId: number) => T;
+}): { deps: JobDeps; close: () => Promise<void>; sshUsage: () => { connections: number; channels: number } } {
+  const { env, redis, log, enqueue } = args;
+  const probot = {
+    auth: async (installationId: number) => {
+      const octokit = await args.probot.auth(installationId);
+      return args.countWrites ? args.countWrites(octokit, installationId) : octokit;
+    },
+  };
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
   const pool = failoverPool(createSshPool({ log }), log);
   const swarms = new Map<string, SwarmPort>();
@@ -74,7 +83,12 @@ export function buildJobDeps(args: {
     // Replies quote logs and errors: they pass the same redaction as every other write to GitHub.
     commandGitHubFor: async (installationId) =>
       redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
+    ...(args.watcher ? { watcher: args.watcher } : {}),
     commandReplies: createCommandReplyStore(redis, env.queuePrefix),
   };
-  return { deps, close: async () => pool.closeAll() };
+  return {
+    deps,
+    close: async () => pool.closeAll(),
+    sshUsage: () => pool.usage?.() ?? { connections: 0, channels: 0 },
+  };
 }

@@ -1,6 +1,6 @@
 // The webhook server: verifies signatures (Probot), turns events into jobs, answers in milliseconds.
 // Runs without a worker: jobs wait in Redis until one is started (app/main/worker.ts).
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createNodeMiddleware, type Probot } from "probot";
 import type { Redis } from "ioredis";
 import { berthApp } from "../index.js";
@@ -21,6 +21,10 @@ export async function startServer(opts: {
   webhookSecret: string;
   /** Largest body accepted; GitHub's 25 MB cap unless a test lowers it. */
   maxWebhookBytes?: number;
+  /** More routes (/metrics, /status): each answers and returns true, or returns false to pass. */
+  routes?: Array<(req: IncomingMessage, res: ServerResponse) => boolean>;
+  /** Each webhook answered: HTTP status and seconds from arrival to the end of the answer. */
+  onWebhookAnswered?: (status: number, seconds: number) => void;
 }): Promise<Server> {
   const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), {
     probot: opts.probot,
@@ -34,7 +38,12 @@ export async function startServer(opts: {
       });
       return;
     }
+    if (opts.routes?.some((route) => route(req, res))) return;
     if (req.method === "POST" && isWebhookPath(req.url)) {
+      if (opts.onWebhookAnswered) {
+        const arrived = performance.now();
+        res.once("finish", () => opts.onWebhookAnswered!(res.statusCode, (performance.now() - arrived) / 1000));
+      }
       void takeWebhook(req, { secret: opts.webhookSecret, log: opts.probot.log, maxBytes: opts.maxWebhookBytes }).then(
         (intake) => {
           if (!intake.ok) {

@@ -38,6 +38,10 @@ export function berthKeys(prefix: string) {
     pendingWrites: (owner: string) => key("gh-writes:pending", owner),
     /** Present while the owning process lives; its pending writes are taken over once it expires. */
     writeLease: (owner: string) => key("gh-writes:lease", owner),
+    /** Stream of audit entries (XADD MAXLEN ~), read by the status page and `berth audit`. */
+    audit: () => key("audit"),
+    /** Hash scopeKey(repository, environment) → the live environment's record the status page shows. */
+    environments: () => key("environments"),
   };
 }
 

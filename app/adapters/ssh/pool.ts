@@ -30,6 +30,8 @@ export interface SshPool {
   exec(target: SshTarget, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** How many TCP connections the pool has opened so far (for tests and metrics). */
   connectionsOpened(): number;
+  /** Connections open and channels in use right now (for metrics). */
+  usage?(): { connections: number; channels: number };
   closeAll(): Promise<void>;
 }
 
@@ -129,6 +131,10 @@ export function createSshPool(opts: { log?: Logger; maxChannels?: number; connec
   return {
     exec,
     connectionsOpened: () => opened,
+    usage: () => ({
+      connections: connections.size,
+      channels: [...connections.values()].reduce((sum, c) => sum + c.channels.inUse, 0),
+    }),
     async closeAll() {
       for (const conn of connections.values()) conn.client.end();
       connections.clear();

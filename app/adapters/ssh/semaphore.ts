@@ -4,6 +4,11 @@ export class Semaphore {
   private used = 0;
   constructor(private readonly size: number) {}
 
+  /** Channels open now (for metrics). */
+  get inUse(): number {
+    return this.used;
+  }
+
   async use<T>(fn: () => Promise<T>): Promise<T> {
     if (this.used >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.used += 1;

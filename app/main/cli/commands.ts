@@ -9,6 +9,7 @@ import { logsCommand } from "./logs-command.js";
 import { historyCommand } from "./history-command.js";
 import { rollbackCommand } from "./rollback-command.js";
 import { destroyCommand } from "./destroy-command.js";
+import { auditCommand } from "./audit-command.js";
 
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
@@ -19,4 +20,5 @@ export const COMMANDS: readonly CliCommand[] = [
   historyCommand,
   rollbackCommand,
   destroyCommand,
+  auditCommand,
 ];

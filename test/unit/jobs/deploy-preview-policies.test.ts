@@ -130,7 +130,7 @@ describe("deployPreview: the cap on live previews", () => {
     livePreview(w, 2);
     const result = await deployPreview(previewJob(), ctx(), w.deps);
 
-    expect(result).toEqual({ outcome: "failed", reason: "preview cap reached (2 of 2 live)" });
+    expect(result).toEqual({ outcome: "failed", reason: "preview cap reached (2 of 2 live)", refused: true });
     const final = finalCheckRun(w.github, CHECK);
     expect(brief(final)).toBe("completed/failure: Not deployed: preview cap reached (2 of 2 live)");
     expect(final.summary).toContain("pr-1, pr-2 are running. Close one of those PRs");
