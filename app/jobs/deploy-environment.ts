@@ -8,7 +8,7 @@ import type { Release } from "../core/release.js";
 import { rollbackTarget } from "../core/release.js";
 import { productionEnvironment, stagingEnvironment } from "../core/environment.js";
 import { renderStack } from "../core/render/index.js";
-import { pinImages, setImages } from "../core/render/pin-images.js";
+import { localOnlyImages, pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
@@ -179,6 +179,9 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
         return fail(
           `${target.sha.slice(0, 7)} never ran healthy on staging, so there is no tested image to promote; push it to ${config.staging.branch} first`,
         );
+      const swarm = deps.swarmFor(config.ssh);
+      const multiNode = localOnlyImages(staged.images, (await swarm.nodeCount?.()) ?? 1);
+      if (multiNode) return fail(multiNode);
       plan = { ...plan, ...pinImages(plan.yaml, staged.images) };
     }
   }
