@@ -13,7 +13,6 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
   const now = deps.clock.now();
   const expired: string[] = [];
   for (const a of await deps.activity.all()) {
-    if (job.repository !== "*" && a.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
     const config = (await deps.configs.forRepository(a.repository))?.config;
     if (!config) continue;
     const ttlMs = previewTtlSeconds(config) * 1000;
@@ -38,7 +37,7 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
     expired.push(`${a.repository}#${a.pr}`);
   }
   if (expired.length > 0) log.info({ expired }, "idle previews expired; teardown queued");
-  const reconciled = await reconcilePreviews(deps, log, now, job.repository === "*" ? undefined : job.repository);
+  const reconciled = await reconcilePreviews(deps, log, now);
   const detail = [
     expired.length ? `expired ${expired.join(", ")}` : "nothing idle",
     ...(reconciled.removed.length ? [`closed on GitHub: ${reconciled.removed.join(", ")}`] : []),

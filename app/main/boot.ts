@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import { createProbot } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
+import { withFileVariables } from "./file-variables.js";
 import { createLogger } from "./logger.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { startServer } from "./server.js";
@@ -86,7 +87,7 @@ export async function boot(
 export async function main(roles: { server: boolean; worker: boolean }): Promise<void> {
   let running: Running;
   try {
-    running = await boot(roles);
+    running = await boot(roles, withFileVariables(process.env));
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

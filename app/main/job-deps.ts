@@ -14,6 +14,7 @@ import { createApprovalStore } from "../adapters/redis/approvals.js";
 import { createActivityStore } from "../adapters/redis/activity.js";
 import { createPullRequestTrust } from "../adapters/redis/pull-request-trust.js";
 import { createReplicaStore } from "../adapters/redis/replicas.js";
+import { createCommandReplyStore } from "../adapters/redis/command-replies.js";
 import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
@@ -73,6 +74,7 @@ export function buildJobDeps(args: {
     // Replies quote logs and errors: they pass the same redaction as every other write to GitHub.
     commandGitHubFor: async (installationId) =>
       redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
+    commandReplies: createCommandReplyStore(redis, env.queuePrefix),
   };
   return { deps, close: async () => pool.closeAll() };
 }

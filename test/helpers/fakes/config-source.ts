@@ -1,7 +1,8 @@
 // ConfigSource in memory: entries by repository (case-insensitive); templates are the repository's own
 // templates/ files unless a test puts its own text under a name. An unknown template is a ConfigError, as on disk.
 import { readFileSync } from "node:fs";
-import type { ConfigSource, RepositoryConfig } from "../../../app/ports/config-source.js";
+import type { ConfigSource } from "../../../app/ports/config-source.js";
+import type { ConfigEntry as RepositoryConfig } from "../../../app/core/config/index.js";
 import type { ConfigProblem, DeployConfig } from "../../../app/core/config/types.js";
 import { ConfigError } from "../../../app/errors.js";
 
