@@ -106,7 +106,14 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     view,
     update: (v) => report.update(v),
   });
-  if (!applied.healthy) return finishFailure(report, view, deps);
+  if (!applied.healthy) {
+    // A rolled-back update runs the previous spec again: the secret versions made for the failed one are unused.
+    if (Object.keys(secrets.names).length > 0) {
+      const removed = await swarm.removeStackSecrets(environment.stack, []);
+      if (removed.length > 0) log.info({ removedSecrets: removed }, "removed the failed update's secrets");
+    }
+    return finishFailure(report, view, deps);
+  }
 
   // Older versions of the secrets: no service of this stack refers to them any more.
   const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));

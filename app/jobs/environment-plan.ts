@@ -10,7 +10,7 @@ import type { EnvironmentRef } from "../core/environment-types.js";
 import type { Release } from "../core/release.js";
 import { rollbackTarget } from "../core/release.js";
 import { renderFromTemplate } from "./render-from-template.js";
-import { pinImages, setImages } from "../core/render/pin-images.js";
+import { localOnlyImages, pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { previewSecrets } from "./preview-policies.js";
@@ -110,7 +110,7 @@ async function buildImage(plan: ReleasePlan, args: Parameters<typeof planRelease
   }
 }
 
-function pinStagedImages(plan: ReleasePlan, args: Parameters<typeof planRelease>[0]): Planned {
+async function pinStagedImages(plan: ReleasePlan, args: Parameters<typeof planRelease>[0]): Promise<Planned> {
   const { commit, config, stagingHistory } = args;
   // A rollback on staging restored these images too, but a release of the commit proper is preferred.
   const staged =
@@ -121,5 +121,8 @@ function pinStagedImages(plan: ReleasePlan, args: Parameters<typeof planRelease>
       kind: "failed",
       reason: `${commit.sha.slice(0, 7)} never ran healthy on staging, so there is no tested image to promote; push it to ${config.staging.branch} first`,
     };
+  // A local image ID exists on the manager only: on a multi-node Swarm the other nodes could not run it.
+  const multiNode = localOnlyImages(staged.images, (await args.deps.swarmFor(config.ssh).nodeCount?.()) ?? 1);
+  if (multiNode) return { kind: "failed", reason: multiNode };
   return { kind: "ready", plan: { ...plan, ...pinImages(plan.yaml, staged.images) } };
 }

@@ -1,12 +1,15 @@
 // Webhooks can arrive out of order (GitHub retries, proxies, a redelivery by hand): a synchronize for an older
 // commit may land after the newer one, and ordering by arrival would deploy the older commit last. Before a PR event
 // deploys, the PR's head is read from GitHub; a job whose commit is no longer the head (or whose PR is closed) is
-// dropped. Deploys a command asked for (/redeploy, /rollback, /scale, /approve) name their commit on purpose and
+// dropped — and since jobs of one PR supersede each other by arrival, the late older webhook may have superseded
+// the head's own job: so the dropped job queues the head's deploy (its delivery id names the head, so it is
+// queued once however many stale jobs find it). Deploys a command asked for (/redeploy, /rollback, /scale, /approve) name their commit on purpose and
 // are not checked. When GitHub cannot be asked, the deploy goes ahead: better a possibly stale preview than none.
 import type { Logger } from "pino";
 import type { DeployPreviewJob } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
 import { repoRef } from "../core/repository.js";
+import { isTrusted } from "../core/policy/trust.js";
 
 export async function staleHead(job: DeployPreviewJob, deps: JobDeps, log: Logger): Promise<string | undefined> {
   if ((job.trigger ?? "pull_request") !== "pull_request" || !deps.commandGitHubFor) return undefined;
@@ -14,7 +17,16 @@ export async function staleHead(job: DeployPreviewJob, deps: JobDeps, log: Logge
     const gh = await deps.commandGitHubFor(job.installationId);
     const pr = await gh.pullRequest(repoRef(job.repository), job.pr);
     if (pr.state !== "open") return `the PR is ${pr.state}`;
-    if (pr.headSha !== job.sha) return `the PR's head is ${pr.headSha.slice(0, 7)} now`;
+    if (pr.headSha === job.sha) return undefined;
+    await deps.enqueue({
+      ...job,
+      sha: pr.headSha,
+      trusted: isTrusted(pr),
+      authorAssociation: pr.authorAssociation,
+      deliveryId: `head-${job.repository}-${job.pr}-${pr.headSha}`,
+      receivedAt: Math.max(deps.clock.now(), job.receivedAt + 1),
+    });
+    return `the PR's head is ${pr.headSha.slice(0, 7)} now (its deploy is queued)`;
   } catch (err) {
     log.warn({ err: (err as Error).message }, "could not read the PR's head; deploying the pushed commit");
   }

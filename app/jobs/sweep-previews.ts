@@ -5,6 +5,7 @@ import type { JobResult, SweepPreviewsJob } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import { previewEnvironment } from "../core/environment.js";
 import { previewTtlSeconds } from "../core/policy/ttl.js";
+import { reconcilePreviews } from "./reconcile-previews.js";
 
 export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   if (!deps.activity) return { outcome: "skipped", reason: "no activity store" };
@@ -39,7 +40,13 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
     expired.push(`${a.repository}#${a.pr}`);
   }
   if (expired.length > 0) log.info({ expired }, "idle previews expired; teardown queued");
-  return { outcome: "done", detail: expired.length ? `expired ${expired.join(", ")}` : "nothing idle" };
+  const reconciled = await reconcilePreviews(deps, log, now);
+  const detail = [
+    expired.length ? `expired ${expired.join(", ")}` : "nothing idle",
+    ...(reconciled.removed.length ? [`closed on GitHub: ${reconciled.removed.join(", ")}`] : []),
+    ...(reconciled.redeployed.length ? [`stale: ${reconciled.redeployed.join(", ")}`] : []),
+  ].join("; ");
+  return { outcome: "done", detail };
 }
 
 // A live preview with no activity record (deployed before the store existed, or Redis lost its data) would never

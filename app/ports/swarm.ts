@@ -57,6 +57,8 @@ export interface WaitOptions {
 export interface LiveEnvironment {
   environment: string; // berth.environment: "pr-12", "staging"
   stack: string;
+  /** berth.sha of its services: the commit it was deployed for. */
+  sha?: string;
   services: ServiceUsage[];
 }
 
@@ -81,6 +83,8 @@ export interface SwarmPort {
   serviceLogs(fullName: string, tail: number): Promise<string[]>;
   /** Environments of a repository that have services on the Swarm, with their resources (for caps and quotas). */
   liveEnvironments(repository: string): Promise<LiveEnvironment[]>;
+  /** Nodes in the Swarm (docker node ls); absent in fakes = one. */
+  nodeCount?(): Promise<number>;
   /** Creates the secret unless it exists; the value goes over stdin, never into an argument or a log. */
   ensureSecret(name: string, value: string, labels: Record<string, string>): Promise<void>;
   /** Removes the stack's secrets (label berth.stack) not in `keep`; one still in use is left for the next run. */

@@ -50,7 +50,8 @@ export function previousRows(doc: string): { area: "fault" | "input"; what: stri
 export function renderReport(rows: RecordedRow[], previous: ReturnType<typeof previousRows>, now: Date): string {
   const proven = new Set(rows.map((r) => `${r.area}:${r.what}`));
   const missing = previous.filter((p) => !proven.has(`${p.area}:${p.what}`));
-  const lostSomething = rows.filter((r) => !/^nothing\b/i.test(r.lost.trim()));
+  // "nothing (1 check run, 1 comment)" still means nothing was lost: the parenthesis says what was checked.
+  const lostSomething = rows.filter((r) => !/^nothing(\s*\(|\s*;|$)/i.test(r.lost.trim()));
   const out: string[] = [
     "# Reliability",
     "",

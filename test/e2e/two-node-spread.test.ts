@@ -57,8 +57,15 @@ describe.skipIf(!faultSwarmAvailable())("a preview spread over a two-node Swarm"
     expect(runningNodes(`${STACK}_web`)).toEqual(["berth-mgr", "berth-node2"]);
     const url = `http://${faultEnv().BERTH_FAULT_PROBE_HOST}:${PORT_BASE + PR}`;
     expect(await body(url)).toBe(`berth-test-web sha=${head}`);
-    const comment = [...bot.github.state.comments.values()].find((c) => c.issue === PR);
-    expect(comment.body).toMatch(/\| web \| 2\/2 \|/);
+    await waitFor(
+      "the sticky comment with web 2/2",
+      () =>
+        [...bot.github.state.comments.values()].some((c) => c.issue === PR && /\| web \| 2\/2 \|/.test(c.body))
+          ? true
+          : undefined,
+      60_000,
+      250,
+    );
 
     const mark = bot.github.requests.length;
     expect(await bot.pr("closed", APP, PR, head)).toBe(200);

@@ -96,7 +96,7 @@ export interface FaultBot {
   /** Requests after `mark`, token exchanges left out. */
   since(mark: number): RecordedRequest[];
   /** Restart the Berth process (same queue prefix, same secret); `kill` = SIGKILL first instead of SIGTERM. */
-  restart(opts?: { kill?: boolean; extraEnv?: Record<string, string> }): Promise<void>;
+  restart(opts?: { kill?: boolean; extraEnv?: Record<string, string>; whileDown?: () => void }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,6 +151,7 @@ export async function startFaultBot(opts: {
         berth.child.kill("SIGKILL");
         await new Promise((res) => (berth.child.exitCode !== null ? res(undefined) : berth.child.once("exit", res)));
       } else await berth.stop();
+      r.whileDown?.();
       berth = await startBerth({
         githubHost: `127.0.0.1:${github.port}`,
         infraEnv: infra,

@@ -4,6 +4,7 @@ import type { SshPool } from "../../app/adapters/ssh/pool.js";
 import type { SshTarget } from "../../app/core/config/types.js";
 import { HostKeyMismatchError, SshUnreachableError } from "../../app/errors.js";
 import { serviceTable } from "../../app/core/report/service-table.js";
+import { localOnlyImages } from "../../app/core/render/pin-images.js";
 
 const target: SshTarget = {
   host: "m1",
@@ -80,5 +81,22 @@ describe("service table", () => {
       "|---|---|",
       "| web | 1/1 |",
     ]);
+  });
+});
+
+describe("production on a multi-node Swarm without a registry", () => {
+  const images = {
+    web: { ref: "berth-test-web:1", id: "sha256:09675cfa8ca3aaaaaaaaaaaaaaaa" },
+    api: { ref: "reg:5000/api:1", id: "sha256:1111", digest: "reg:5000/api@sha256:2222" },
+  };
+  it("is refused, naming the service pinned to a local image ID", () => {
+    expect(localOnlyImages(images, 2)).toMatch(
+      /this Swarm has 2 nodes, but web \(berth-test-web:1 = sha256:09675cfa8ca3/,
+    );
+    expect(localOnlyImages(images, 2)).toContain("build.registry");
+  });
+  it("is fine on one node, or when every image has a registry digest", () => {
+    expect(localOnlyImages(images, 1)).toBeUndefined();
+    expect(localOnlyImages({ api: images.api }, 3)).toBeUndefined();
   });
 });

@@ -114,6 +114,10 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
       }
     },
 
+    async nodeCount() {
+      return lines(await run("docker node ls", dockerArgs.nodeNames())).length;
+    },
+
     async stackServices(stack): Promise<ServiceStatus[]> {
       const { services, tasks } = await snapshot(stack);
       if (services.length === 0) return [];

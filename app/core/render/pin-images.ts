@@ -14,6 +14,18 @@ export interface RecordedImage {
   digest?: string;
 }
 
+/**
+ * Services whose recorded image has no registry digest: pinned to a local image ID, which only the node that built
+ * or loaded it has. On a Swarm of more than one node such a task is rejected wherever it lands elsewhere
+ * ("No such image"), so production refuses the promotion instead of half-failing.
+ */
+export function localOnlyImages(images: Record<string, RecordedImage>, nodes: number): string | undefined {
+  if (nodes <= 1) return undefined;
+  const local = Object.entries(images).filter(([, image]) => !image.digest);
+  if (local.length === 0) return undefined;
+  return `this Swarm has ${nodes} nodes, but ${local.map(([name, image]) => `${name} (${image.ref} = ${image.id.slice(0, 19)}…)`).join(", ")} exists only as a local image on the manager, which the other nodes cannot run; set build.registry (or deploy images from a registry) so production pins a digest every node can pull`;
+}
+
 export function pinnedReference(image: RecordedImage): string {
   return image.digest ?? image.id;
 }

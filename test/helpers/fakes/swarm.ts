@@ -49,6 +49,8 @@ export interface FakeStack {
   volumes: string[];
   /** Swarm names of the secrets the stack's services use ("in use": cannot be removed). */
   secretRefs: string[];
+  /** The secrets the spec before the last deploy used: a rollback restores them. */
+  previousSecretRefs?: string[];
 }
 
 interface ComposeService {
@@ -201,6 +203,7 @@ export class FakeSwarm implements SwarmPort {
       networks: owned(compose.networks),
       volumes: [...new Set([...(existing?.volumes ?? []), ...owned(compose.volumes)])],
       secretRefs: Object.values(compose.secrets ?? {}).flatMap((s) => (s.name ? [s.name] : [])),
+      previousSecretRefs: existing?.secretRefs ?? [],
     });
   }
 
@@ -374,6 +377,7 @@ export class FakeSwarm implements SwarmPort {
   private restore(stack: FakeStack, service: FakeService, state: string, message: string): void {
     const before = stack.previous.get(service.service);
     if (before) Object.assign(service, { image: before.image, desired: before.desired });
+    if (stack.previousSecretRefs) stack.secretRefs = stack.previousSecretRefs;
     service.running = service.desired;
     service.updateState = state;
     service.updateMessage = message;

@@ -201,6 +201,17 @@ describe("deployPreview: secrets", () => {
     expect(w.swarm.secrets.has("shop-pr-7_db_old")).toBe(false);
   });
 
+  it("a rolled-back update does not keep its new secret version; the one the restored spec uses stays", async () => {
+    const w = world(withSecret);
+    w.secrets.values.DB_PASSWORD = "first-value-first-value";
+    expect((await deployPreview(previewJob(), ctx("job-1"), w.deps)).outcome).toBe("deployed");
+    const [first] = [...w.swarm.secrets.keys()];
+    w.secrets.values.DB_PASSWORD = "second-value-second-value";
+    w.swarm.script(STACK, { kind: "tasks-failing" });
+    expect((await deployPreview(previewJob({ sha: SHA2 }), ctx("job-2"), w.deps)).outcome).toBe("failed");
+    expect([...w.swarm.secrets.keys()]).toEqual([first]);
+  });
+
   it("a secret the bot does not have fails the deploy as a config problem, before the Swarm", async () => {
     const w = world(withSecret);
     const result = await deployPreview(previewJob(), ctx(), w.deps);
