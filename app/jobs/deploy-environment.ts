@@ -15,6 +15,7 @@ import { branchEnvironment } from "../core/environment.js";
 import { environmentView } from "../core/report/view-model.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
+import { ensureEnvironmentSecrets } from "./environment-secrets.js";
 import { branchReport, closeSuperseded } from "./branch-report.js";
 import { checkGates } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
@@ -181,6 +182,7 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
   const { job, deps, config, environment, history, log, report, startedAt } = run;
   const settings = config[job.environment];
   report.applying(plan.url);
+  const secrets = await ensureEnvironmentSecrets(config, environment, plan.yaml, deps);
   const applied = await applyStack({
     swarm: deps.swarmFor(config.ssh),
     probe: deps.probe,
@@ -200,6 +202,7 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     const current = applied.recovery === "rolled-back" ? history[0] : undefined;
     return run.fail(report.view.reason ?? "deploy failed", true, current && describeRelease(current));
   }
+  await deps.swarmFor(config.ssh).removeStackSecrets(environment.stack, secrets);
   const release = await recordRelease({ job, commit, config, environment, plan, history, deps, log });
   await report.succeeded();
   log.info({ url: plan.url, release: release.id, ms: deps.clock.now() - startedAt }, `${job.environment} is live`);

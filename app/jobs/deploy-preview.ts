@@ -11,7 +11,9 @@ import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
+import { evictAndWait } from "./evict-preview.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
+import { staleHead } from "./stale-head.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -41,6 +43,11 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return failOnConfig(report, view, entry.problems, deps, log);
   }
   if (!config.preview.enabled) return { outcome: "skipped", reason: "previews disabled in config" };
+  const stale = await staleHead(job, deps, log);
+  if (stale) {
+    log.info({ why: stale }, "not the PR's head any more; dropped");
+    return { outcome: "superseded", by: stale };
+  }
 
   const environment = previewEnvironment(config.app, job.pr);
   view.stack = environment.stack;
@@ -71,7 +78,10 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   } catch (err) {
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
   }
-  if (cap.evict !== undefined) await evict(job, cap.evict, deps, log);
+  if (cap.evict !== undefined) {
+    const stack = previewEnvironment(config.app, cap.evict).stack;
+    await evictAndWait(job, { pr: cap.evict, stack }, config.ssh, deps, log);
+  }
   view.url = rendered.url;
   report.begin(view, true);
 
@@ -153,20 +163,4 @@ async function stopOnPolicy(
   report.begin(view, false);
   await report.flush();
   return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason };
-}
-
-// The evicted preview is torn down by its own job (its own environment lock); this deploy does not wait for it.
-async function evict(job: DeployPreviewJob, pr: number, deps: JobDeps, log: JobDeps["log"]): Promise<void> {
-  const { jobId } = await deps.enqueue({
-    kind: "teardown-preview",
-    reason: "evicted",
-    repository: job.repository,
-    installationId: job.installationId,
-    pr,
-    sha: "",
-    deliveryId: `evict-${job.repository}-${pr}-for-${job.pr}-${job.sha.slice(0, 12)}`,
-    sender: job.sender,
-    receivedAt: deps.clock.now(),
-  });
-  log.info({ evicted: previewName(pr), job: jobId }, "preview cap reached: evicting the least recently active preview");
 }

@@ -17,6 +17,8 @@ import type { ReplicaStore } from "../ports/replica-store.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
+import type { CommandReplyStore } from "../ports/command-replies.js";
+
 export interface JobDeps {
   configs: ConfigSource;
   swarmFor(target: SshTarget): SwarmPort;
@@ -45,6 +47,8 @@ export interface JobDeps {
   replicas?: ReplicaStore;
   /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
   commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
+  /** The reply Berth posted to each command comment, so a retried job edits it instead of posting another. */
+  commandReplies?: CommandReplyStore;
 }
 
 export interface JobContext {

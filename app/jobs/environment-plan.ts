@@ -13,6 +13,7 @@ import { renderFromTemplate } from "./render-from-template.js";
 import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { configProblemsFrom } from "./config-problems.js";
+import { previewSecrets } from "./preview-policies.js";
 
 /** What the apply step deploys and probes. */
 export interface ReleasePlan {
@@ -67,7 +68,9 @@ export async function planRelease(args: {
   const { commit, config, environment, deps } = args;
   let rendered;
   try {
-    rendered = await renderFromTemplate(deps.configs, { config, environment, sha: commit.sha });
+    // Names only (content-hashed): the values are read again when the secrets are created, never kept in a plan.
+    const secrets = (await previewSecrets(config, environment, deps)).names;
+    rendered = await renderFromTemplate(deps.configs, { config, environment, sha: commit.sha, secrets });
   } catch (err) {
     return {
       kind: "config-error",

@@ -24,6 +24,8 @@ export function berthKeys(prefix: string) {
     untrusted: (repository: string, pr: number) => key("untrusted", scopeKey(repository, pr)),
     /** Hash service → count: /scale counts later deploys render. */
     replicas: (repository: string, pr: number) => key("replicas", scopeKey(repository, pr)),
+    /** String: the id of the reply Berth posted to a command comment, so a rerun of its job edits that reply. */
+    commandReply: (repository: string, commentId: number) => key("command-reply", scopeKey(repository, commentId)),
     /** Hash: a job's check run and deployment ids, so a retried job updates them instead of creating new ones. */
     reportHandles: (jobId: string) => key("report", jobId),
     /** List, newest first: a branch environment's releases. */

@@ -9,14 +9,15 @@ import type { SwarmInventory } from "../../ports/swarm-inventory.js";
 import { formatProblems, indexConfigs } from "../../core/config/index.js";
 import { environmentNamed } from "../../core/environment-name.js";
 import { isRepositoryName } from "../../core/repository.js";
-import { createFileConfigSource, readConfigFiles } from "../../adapters/config/file-config-source.js";
+import { createFileConfigSource } from "../../adapters/config/file-config-source.js";
+import { readConfigFiles } from "../../adapters/config/read-config-files.js";
 import { createSshPool } from "../../adapters/ssh/pool.js";
 import { createSshSwarm } from "../../adapters/swarm/ssh-swarm.js";
 import { createSwarmInventory } from "../../adapters/swarm/swarm-inventory.js";
 import { CliFailure, UsageError, stringValue, type CliContext } from "./command.js";
 
 /** The config files of a directory; a directory that cannot be read is the operator's to fix, said in one line. */
-export async function readConfigDir(dir: string, shown?: (path: string) => string) {
+export async function readConfigDir(dir: string, shown: (path: string) => string = (path) => path) {
   try {
     return await readConfigFiles(dir, shown);
   } catch (e) {

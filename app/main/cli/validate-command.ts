@@ -1,9 +1,9 @@
 // berth validate: every deploy config in the directory, each problem as file:line:col path: what to fix.
 import { relative } from "node:path";
 import { formatProblems, indexConfigs } from "../../core/config/index.js";
-import { EXIT, stringValue, type CliCommand } from "./command.js";
+import { CliFailure, EXIT, stringValue, type CliCommand } from "./command.js";
 import { configDirOption } from "./common-options.js";
-import { readConfigDir } from "./deploy-target.js";
+import { readConfigFiles } from "../../adapters/config/read-config-files.js";
 
 export const validateCommand: CliCommand = {
   name: "validate",
@@ -14,7 +14,13 @@ export const validateCommand: CliCommand = {
   positionals: { min: 0, max: 0 },
   async run(ctx) {
     const dir = stringValue(ctx, "config-dir")!;
-    const files = await readConfigDir(dir, (path) => relative(process.cwd(), path));
+    let files;
+    try {
+      // Each file read at most just past the size limit; an unreadable one is its own problem.
+      files = await readConfigFiles(dir, (path) => relative(process.cwd(), path));
+    } catch (e) {
+      throw new CliFailure(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     const index = indexConfigs(files, ctx.env);
     const problems = [...index.unattributed, ...[...index.byRepository.values()].flatMap((e) => e.problems)];
     const valid = [...index.byRepository].filter(([, e]) => e.problems.length === 0);

@@ -30,6 +30,10 @@ export class FakeConfigSource implements ConfigSource {
     return Promise.resolve(entry ? { ...entry, problems: [...entry.problems] } : undefined);
   }
 
+  all(): Promise<ConfigEntry[]> {
+    return Promise.resolve([...this.entries.values()].map((e) => ({ ...e, problems: [...e.problems] })));
+  }
+
   template(name: string): Promise<{ file: string; text: string }> {
     const file = `templates/${name}`;
     if (!TEMPLATE_NAME.test(name))
