@@ -40316,6 +40316,14 @@ function secretProblems(config) {
   return out;
 }
 
+// app/core/config/memory-size.ts
+var UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+function memoryBytes(memory) {
+  const m = memory === void 0 ? null : /^([0-9]+(?:\.[0-9]+)?)([KMG])$/.exec(memory);
+  if (!m) return void 0;
+  return Number(m[1]) * UNIT[m[2]];
+}
+
 // app/core/policy/quotas.ts
 var NO_USAGE = { cpus: 0, memoryBytes: 0, reservedCpus: 0, reservedMemoryBytes: 0, replicas: 0 };
 function servicesUsage(config, replicas) {
@@ -40517,12 +40525,6 @@ function resourceProblems(limits, reservations, at, exists) {
     });
   }
   return out;
-}
-var UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-function memoryBytes(memory) {
-  const m = memory === void 0 ? null : /^([0-9]+(?:\.[0-9]+)?)([KMG])$/.exec(memory);
-  if (!m) return void 0;
-  return Number(m[1]) * UNIT[m[2]];
 }
 
 // app/core/repository.ts
@@ -40821,6 +40823,9 @@ function createFileConfigSource(opts) {
       const files = await readConfigFiles(opts.configDir, shown);
       return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
     },
+    async all() {
+      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
+    },
     async template(name) {
       const file = join2(opts.templatesDir, name);
       if (!TEMPLATE_NAME.test(name))
@@ -40924,6 +40929,10 @@ var Semaphore = class {
   size;
   waiting = [];
   used = 0;
+  /** Channels open now (for metrics). */
+  get inUse() {
+    return this.used;
+  }
   async use(fn) {
     if (this.used >= this.size) await new Promise((resolve) => this.waiting.push(resolve));
     else this.used += 1;
@@ -41029,6 +41038,10 @@ function createSshPool(opts = {}) {
   return {
     exec,
     connectionsOpened: () => opened,
+    usage: () => ({
+      connections: connections.size,
+      channels: [...connections.values()].reduce((sum, c) => sum + c.channels.inUse, 0)
+    }),
     async closeAll() {
       for (const conn of connections.values()) conn.client.end();
       connections.clear();
@@ -41188,7 +41201,7 @@ var dockerArgs = {
 };
 
 // app/adapters/swarm/docker-errors.ts
-var TRANSIENT = /Cannot connect to the Docker daemon|connection refused|i\/o timeout|context deadline exceeded|EOF|update out of sequence|rpc error: code = (Unavailable|DeadlineExceeded)|network .* not found|no such service/i;
+var TRANSIENT = /Cannot connect to the Docker daemon|connection refused|i\/o timeout|context deadline exceeded|EOF|update out of sequence|rpc error: code = (Unavailable|DeadlineExceeded|Canceled)|client connection is closing|database not open|does not have a leader|network .* not found|no such service/i;
 function dockerFailure(what, result) {
   const detail = (result.stderr || result.stdout).trim().split("\n").slice(-5).join("\n");
   const message = `${what} failed (exit ${result.code}): ${detail}`;
@@ -41209,7 +41222,12 @@ function swarmPolicies(run, inspect) {
         if ((labels["berth.repository"] ?? "").toLowerCase() !== repository.toLowerCase()) continue;
         const environment = labels["berth.environment"] ?? "";
         const stack = labels["com.docker.stack.namespace"] ?? "";
-        const entry = byEnvironment.get(environment) ?? { environment, stack, services: [] };
+        const entry = byEnvironment.get(environment) ?? {
+          environment,
+          stack,
+          services: [],
+          ...labels["berth.sha"] ? { sha: labels["berth.sha"] } : {}
+        };
         const res = s.Spec.TaskTemplate?.Resources ?? {};
         entry.services.push({
           service: s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name,
@@ -41381,6 +41399,9 @@ function createSshSwarm(target, pool) {
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
+    },
+    async nodeCount() {
+      return lines2(await run("docker node ls", dockerArgs.nodeNames())).length;
     },
     async stackServices(stack) {
       const { services, tasks } = await snapshot(stack);

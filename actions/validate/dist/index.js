@@ -15571,6 +15571,14 @@ function secretProblems(config) {
   return out;
 }
 
+// app/core/config/memory-size.ts
+var UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+function memoryBytes(memory) {
+  const m = memory === void 0 ? null : /^([0-9]+(?:\.[0-9]+)?)([KMG])$/.exec(memory);
+  if (!m) return void 0;
+  return Number(m[1]) * UNIT[m[2]];
+}
+
 // app/core/policy/quotas.ts
 var NO_USAGE = { cpus: 0, memoryBytes: 0, reservedCpus: 0, reservedMemoryBytes: 0, replicas: 0 };
 function servicesUsage(config, replicas) {
@@ -15772,12 +15780,6 @@ function resourceProblems(limits, reservations, at, exists) {
     });
   }
   return out;
-}
-var UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-function memoryBytes(memory) {
-  const m = memory === void 0 ? null : /^([0-9]+(?:\.[0-9]+)?)([KMG])$/.exec(memory);
-  if (!m) return void 0;
-  return Number(m[1]) * UNIT[m[2]];
 }
 
 // app/core/repository.ts
@@ -16068,6 +16070,9 @@ function createFileConfigSource(opts) {
     async forRepository(repository) {
       const files = await readConfigFiles(opts.configDir, shown);
       return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
+    },
+    async all() {
+      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
     },
     async template(name) {
       const file = join2(opts.templatesDir, name);
