@@ -34,7 +34,11 @@ describe("deployEnvironment production: promotion", () => {
     const result = await deployEnvironment(tag(), ctx("tag"), w.deps);
 
     expect(result.outcome).toBe("deployed");
-    expect(w.swarm.writes().map((c) => [c.op, c.stack])).toEqual([["deployStack", STACK]]);
+    // Once healthy, secret versions the stack no longer refers to are pruned.
+    expect(w.swarm.writes().map((c) => [c.op, c.stack])).toEqual([
+      ["deployStack", STACK],
+      ["removeStackSecrets", STACK],
+    ]);
     expect(w.swarm.lastCompose(STACK).services!.web!.image).toBe(TEST_IMAGE_ID);
     expect(w.swarm.calls.some((c) => c.op === "buildImage")).toBe(false);
     expect(w.github.callsOf("checkSuites").map((c) => c.sha)).toEqual([SHA]); // production's CI gate is on

@@ -110,6 +110,7 @@ describe("deployEnvironment: build from source", () => {
       ["buildImage", tag],
       ["pushImage", tag],
       ["deployStack", STACK],
+      ["removeStackSecrets", undefined], // pruning unused secret versions once healthy
     ]);
     const context = stripTarRoot(gunzipSync(source));
     expect(w.swarm.writes()[0]!.names).toEqual(["Dockerfile", `${context.length} bytes`]);
@@ -129,7 +130,7 @@ describe("deployEnvironment: build from source", () => {
     w.configs.set(buildConfig(build()));
     w.commits.tarballs.set(SHA, source);
     await deployEnvironment(environmentJob(), ctx("push"), w.deps);
-    expect(w.swarm.writes().map((c) => c.op)).toEqual(["buildImage", "deployStack"]);
+    expect(w.swarm.writes().map((c) => c.op)).toEqual(["buildImage", "deployStack", "removeStackSecrets"]);
     expect(w.swarm.lastCompose(STACK).services!.web!.image).toBe(`shop:${SHA}`);
   });
 

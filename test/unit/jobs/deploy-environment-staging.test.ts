@@ -31,7 +31,11 @@ describe("deployEnvironment staging: a push", () => {
     const result = await deployEnvironment(environmentJob(), ctx(), w.deps);
 
     expect(result).toMatchObject({ outcome: "deployed", durationMs: 0 });
-    expect(w.swarm.writes().map((c) => [c.op, c.stack])).toEqual([["deployStack", STACK]]);
+    // Once healthy, secret versions the stack no longer refers to are pruned (staging mounts its config's secrets).
+    expect(w.swarm.writes().map((c) => [c.op, c.stack])).toEqual([
+      ["deployStack", STACK],
+      ["removeStackSecrets", STACK],
+    ]);
     expect(w.swarm.lastCompose(STACK).services!.web!.deploy?.labels).toMatchObject({ "berth.sha": SHA });
     expect(checkRunEnds(w.github, CHECK)).toEqual(["queued: Queued", "completed/success: Staging is live"]);
     expect(w.github.deploymentsOf("staging")[0]!.spec).toMatchObject({
@@ -82,7 +86,12 @@ describe("deployEnvironment staging: a push", () => {
     const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("second"), w.deps);
 
     expect(result).toEqual({ outcome: "failed", reason: "3 tasks failed; last: web: task: non-zero exit (1)" });
-    expect(w.swarm.writes().map((c) => c.op)).toEqual(["deployStack", "deployStack", "rollbackServices"]);
+    expect(w.swarm.writes().map((c) => c.op)).toEqual([
+      "deployStack",
+      "removeStackSecrets", // after the first, healthy deploy
+      "deployStack",
+      "rollbackServices",
+    ]);
     expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA]);
     expect(finalCheckRun(w.github, CHECK).summary).toContain("aaaaaaa (the release of ");
     expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "failure"]);

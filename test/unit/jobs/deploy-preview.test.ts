@@ -119,7 +119,7 @@ describe("deployPreview: a PR event for a commit that is no longer the head", ()
     w.commands.pulls.set(7, pullRequest({ headSha: SHA2 }));
     expect(await deployPreview(previewJob(), ctx(), w.deps)).toEqual({
       outcome: "superseded",
-      by: "the PR's head is bbbbbbb now",
+      by: "the PR's head is bbbbbbb now (its deploy is queued)",
     });
     w.commands.pulls.set(7, pullRequest({ state: "closed" }));
     expect(await deployPreview(previewJob(), ctx(), w.deps)).toEqual({ outcome: "superseded", by: "the PR is closed" });

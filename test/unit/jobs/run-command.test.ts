@@ -18,7 +18,7 @@ describe("runCommand: refused before anything runs", () => {
   ])("%s does not parse: 😕 and why, no permission asked, nothing run", async (body, why) => {
     const w = commandWorld();
     const result = await run(w, body);
-    expect(result).toEqual({ outcome: "failed", reason: "😕 Nothing was run:" });
+    expect(result).toEqual({ outcome: "failed", reason: "😕 Nothing was run:", refused: true });
     expect(replyTo(w)).toContain(why);
     expect(reactionsOn(w)).toEqual(["confused"]);
     expect(w.github.apis()).toEqual(["react", "reply"]);
@@ -76,7 +76,7 @@ describe("runCommand: refused before anything runs", () => {
   ])("checks: %s is refused (%s), and the whole comment with it", async (line, why) => {
     const w = commandWorld();
     const result = await run(w, `/redeploy\n${line}`);
-    expect(result).toEqual({ outcome: "failed", reason: "😕 Refused; nothing was run:" });
+    expect(result).toEqual({ outcome: "failed", reason: "😕 Refused; nothing was run:", refused: true });
     expect(replyTo(w)).toContain(`- \`${line}\`: ${why}`);
     expect(w.swarm.writes()).toEqual([]);
     expect(reactionsOn(w)).toEqual(["confused"]);
