@@ -1,13 +1,16 @@
 // NAME_FILE=/run/secrets/x sets NAME to that file's content (one trailing newline dropped), the convention of
 // official Docker images: Swarm mounts secrets as files, and Berth (and Probot) read WEBHOOK_SECRET & co. from the
-// environment. A variable set directly wins over its _FILE twin.
+// environment. A variable set directly wins over its _FILE twin. Only Berth's own secret-bearing variables have a
+// twin: any other *_FILE (a deploy config's secret source, say) is somebody else's and is left alone.
 import { readFileSync } from "node:fs";
+
+const WITH_FILE_TWIN = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "APP_ID", "REDIS_URL", "BERTH_STATUS_TOKEN"]);
 
 export function withFileVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const [name, path] of Object.entries(env)) {
     const m = /^([A-Z][A-Z0-9_]*)_FILE$/.exec(name);
-    if (!m || !path || (env[m[1]!] ?? "") !== "") continue;
+    if (!m || !WITH_FILE_TWIN.has(m[1]!) || !path || (env[m[1]!] ?? "") !== "") continue;
     try {
       out[m[1]!] = readFileSync(path, "utf8").replace(/\r?\n$/, "");
     } catch (e) {
