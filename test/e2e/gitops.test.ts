@@ -409,7 +409,8 @@ describe("branch GitOps through the real bot process", () => {
       ),
     ).toBe(1);
     expect(errors.at(-1)).toBe(
-      `cannot roll back ${REPO} staging: no release of 0000000 among the last 4; see berth history`,
+      // The CLI names the command that failed before its message.
+      `berth rollback: cannot roll back ${REPO} staging: no release of 0000000 among the last 4; see berth history`,
     );
   });
 
