@@ -68,8 +68,11 @@ export async function waitForQuiet(
   await waitFor(
     "Berth to finish reporting",
     () => {
-      const last = github.requests[github.requests.length - 1];
-      return github.requests.length > from && last && Date.now() - last.at >= quietMs ? true : undefined;
+      // Reporting is writing: reads (the sweep's reconciliation polls open PRs every interval) never end, so only
+      // the last write since `from` counts.
+      const writes = github.requests.slice(from).filter((r) => r.method !== "GET");
+      const lastAt = writes[writes.length - 1]?.at ?? github.requests[from]?.at;
+      return lastAt !== undefined && Date.now() - lastAt >= quietMs ? true : undefined;
     },
     timeoutMs,
     100,
