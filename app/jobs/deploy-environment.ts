@@ -12,6 +12,7 @@ import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
+import { confirmUpdate } from "./confirm-update.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { closeSuperseded, environmentReport } from "./environment-report.js";
 import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
@@ -203,8 +204,20 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     view.servingNow = servingNow(history, view.servingNow);
     return fail(view.reason ?? "deploy failed");
   }
-  const release = await recordRelease({ job, target, config, environment, plan, view, history, deps, log });
   await report.finish(view, "success", deps.clock.now());
+  const rolledBack = await confirmUpdate({
+    swarm: deps.swarmFor(config.ssh),
+    stack: environment.stack,
+    view,
+    report,
+    clock: deps.clock,
+    log,
+    maxFailedTasks: settings.maxFailedTasks,
+    timeoutMs: settings.healthTimeoutSeconds * 1000,
+    servingNow: (fallback) => servingNow(history, fallback),
+  });
+  if (rolledBack) return rolledBack;
+  const release = await recordRelease({ job, target, config, environment, plan, view, history, deps, log });
   log.info({ url: view.url, release: release.id, ms: deps.clock.now() - startedAt }, `${env} is live`);
   return { outcome: "deployed", url: plan.url, durationMs: deps.clock.now() - startedAt };
 }

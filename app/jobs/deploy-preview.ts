@@ -9,6 +9,7 @@ import { PreviewReport } from "./preview-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
+import { confirmUpdate } from "./confirm-update.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -30,11 +31,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     services: [],
     startedAt,
   };
-  const report = new PreviewReport(
-    { ...deps, reporter: await deps.reporterFor(job.installationId), log },
-    ctx.jobId,
-    job.repository,
-  );
+  const report = new PreviewReport({ ...deps, installationId: job.installationId, log }, ctx.jobId, job.repository);
 
   const config = entry.config;
   if (!config || entry.problems.length > 0) {
@@ -108,6 +105,17 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   const finishedAt = deps.clock.now();
   await report.finish(view, "success", finishedAt);
   log.info({ url: view.url, ms: finishedAt - startedAt }, "preview is live");
+  const rolledBack = await confirmUpdate({
+    swarm,
+    stack: environment.stack,
+    view,
+    report,
+    clock: deps.clock,
+    log,
+    maxFailedTasks: config.preview.maxFailedTasks,
+    timeoutMs: config.preview.healthTimeoutSeconds * 1000,
+  });
+  if (rolledBack) return rolledBack;
   return { outcome: "deployed", url: rendered.url, durationMs: finishedAt - startedAt };
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { SshTarget } from "../core/config/types.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import type { SwarmPort } from "../ports/swarm.js";
-import type { GitHubReporter } from "../ports/github-reporter.js";
+import type { ReportWrites } from "../ports/report-writes.js";
 import type { HttpProbe } from "../ports/http-probe.js";
 import type { ReportHandleStore } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
@@ -20,7 +20,8 @@ import type { CommandGitHub } from "../ports/pull-requests.js";
 export interface JobDeps {
   configs: ConfigSource;
   swarmFor(target: SshTarget): SwarmPort;
-  reporterFor(installationId: number): Promise<GitHubReporter>;
+  /** Check runs, deployments and sticky comments: queued for the GitHub write scheduler, never awaited. */
+  writes: ReportWrites;
   probe: HttpProbe;
   handles: ReportHandleStore;
   approvals: ApprovalStore;

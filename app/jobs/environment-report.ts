@@ -18,19 +18,14 @@ export async function environmentReport(
   environment: "staging" | "production",
   log: Logger,
 ): Promise<PreviewReport> {
-  return new PreviewReport(
-    { ...deps, reporter: await deps.reporterFor(installationId), log },
-    reportJobId,
-    repository,
-    {
-      checkName: ENVIRONMENT_CHECK_NAMES[environment],
-      deployment: (view) => ({
-        description: `${environment === "staging" ? "Staging" : "Production"} deploy of ${view.sha.slice(0, 7)}`,
-        transient: false,
-        production: environment === "production",
-      }),
-    },
-  );
+  return new PreviewReport({ ...deps, installationId, log }, reportJobId, repository, {
+    checkName: ENVIRONMENT_CHECK_NAMES[environment],
+    deployment: (view) => ({
+      description: `${environment === "staging" ? "Staging" : "Production"} deploy of ${view.sha.slice(0, 7)}`,
+      transient: false,
+      production: environment === "production",
+    }),
+  });
 }
 
 /** A branch deploy that gave up after retries says so on its check run (never dropped silently). */

@@ -33,11 +33,7 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
     reason: `${data.kind === "teardown-preview" ? "Teardown" : "Deploy"} gave up after retries: ${err.message}`,
   };
   try {
-    const report = new PreviewReport(
-      { ...deps, reporter: await deps.reporterFor(data.installationId), log },
-      jobId,
-      data.repository,
-    );
+    const report = new PreviewReport({ ...deps, installationId: data.installationId, log }, jobId, data.repository);
     if (data.kind === "deploy-preview") {
       report.begin(view, false);
       await report.flush();

@@ -16,7 +16,6 @@ import { createPullRequestTrust } from "../adapters/redis/pull-request-trust.js"
 import { createReplicaStore } from "../adapters/redis/replicas.js";
 import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
-import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
@@ -24,6 +23,7 @@ import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
 import { redactingReporter } from "../adapters/github/redacting-reporter.js";
 import { createReleaseStore } from "../adapters/redis/releases.js";
 import { createGitHubCommits } from "../adapters/github/octokit-commits.js";
+import { createReportWrites } from "./report-writes.js";
 
 export function buildJobDeps(args: {
   env: BerthEnv;
@@ -37,6 +37,8 @@ export function buildJobDeps(args: {
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
   const pool = createSshPool({ log });
   const swarms = new Map<string, SwarmPort>();
+  const handles = createReportHandleStore(redis, env.queuePrefix);
+  const reportWrites = createReportWrites({ env, probot, redis, log, handles, knownSecrets });
   const deps: JobDeps = {
     configs: createFileConfigSource({
       configDir: env.configDir,
@@ -51,11 +53,10 @@ export function buildJobDeps(args: {
       swarms.set(key, swarm);
       return swarm;
     },
-    reporterFor: async (installationId) =>
-      redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),
+    writes: reportWrites.writes,
     secrets: createSecretSource({ variables: env.configVariables, known: knownSecrets }),
     probe: createHttpProbe(systemClock),
-    handles: createReportHandleStore(redis, env.queuePrefix),
+    handles,
     approvals: createApprovalStore(redis, env.queuePrefix),
     activity: createActivityStore(redis, env.queuePrefix),
     trust: createPullRequestTrust(redis, env.queuePrefix),
@@ -72,5 +73,11 @@ export function buildJobDeps(args: {
     commandGitHubFor: async (installationId) =>
       redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
   };
-  return { deps, close: async () => pool.closeAll() };
+  return {
+    deps,
+    close: async () => {
+      await reportWrites.close();
+      await pool.closeAll();
+    },
+  };
 }
