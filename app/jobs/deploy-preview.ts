@@ -74,6 +74,8 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   if (cap.evict !== undefined) await evict(job, cap.evict, deps, log);
   view.url = rendered.url;
   report.begin(view, true);
+  // When each phase began: the benchmark reads them from the "preview is live" line to say where the time went.
+  const phaseAt: Partial<Record<EnvironmentView["phase"], number>> = { rendering: startedAt };
 
   for (const [name, swarmName] of Object.entries(secrets.names)) {
     await swarm.ensureSecret(swarmName, secrets.values[name]!, {
@@ -94,7 +96,10 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     healthTimeoutSeconds: config.preview.healthTimeoutSeconds,
     maxFailedTasks: config.preview.maxFailedTasks,
     view,
-    update: (v) => report.update(v),
+    update: (v) => {
+      phaseAt[v.phase] ??= deps.clock.now();
+      report.update(v);
+    },
   });
   if (!healthy) return finishFailure(report, view, deps);
 
@@ -104,7 +109,15 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
 
   const finishedAt = deps.clock.now();
   await report.finish(view, "success", finishedAt);
-  log.info({ url: view.url, ms: finishedAt - startedAt }, "preview is live");
+  const since = (from: number | undefined, to: number | undefined) => (from && to ? to - from : undefined);
+  const timings = {
+    queue: startedAt - job.receivedAt,
+    render: since(startedAt, phaseAt.deploying),
+    ssh: since(phaseAt.deploying, phaseAt.converging),
+    converge: since(phaseAt.converging, phaseAt.probing),
+    probe: since(phaseAt.probing, finishedAt),
+  };
+  log.info({ url: view.url, ms: finishedAt - startedAt, timings }, "preview is live");
   const rolledBack = await confirmUpdate({
     swarm,
     stack: environment.stack,
