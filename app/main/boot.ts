@@ -53,7 +53,15 @@ export async function boot(
       templatesDir: env.templatesDir,
       variables: env.configVariables,
     });
-    server = await startServer({ probot, enqueue, redis, port: env.port, host: env.host, configs });
+    server = await startServer({
+      probot,
+      enqueue,
+      redis,
+      port: env.port,
+      host: env.host,
+      configs,
+      webhookSecret: env.webhookSecret,
+    });
     const address = server.address();
     log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");
     closers.push(() => new Promise((r) => server!.close(() => r(undefined))));

@@ -9,6 +9,7 @@ import { emptyState, type RecordedRequest, type StandInState } from "./state.js"
 import { routes } from "./routes.js";
 import { verifyAppJwt } from "./app-jwt.js";
 import { createWriteLimits, type WriteLimitOptions } from "./write-limits.js";
+import { createGitHubFaults, type GitHubFaults } from "./faults.js";
 
 export interface GitHubStandIn {
   url: string;
@@ -17,6 +18,8 @@ export interface GitHubStandIn {
   state: StandInState;
   writeLimits: ReturnType<typeof createWriteLimits>;
   setPermission(repo: string, user: string, permission: string): void;
+  /** Injected failures (faults.ts): the next N writes answer 502 or a secondary-limit 403. */
+  faults: GitHubFaults;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function startGitHubStandIn(
   let state = emptyState();
   const writeLimits = createWriteLimits(opts.writeLimits);
   const requests: RecordedRequest[] = [];
+  const faults = createGitHubFaults();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -54,6 +58,10 @@ export async function startGitHubStandIn(
         requests.length = 0;
         return send(200, { ok: true });
       }
+      if (url.pathname === "/_standin/faults") {
+        if (req.method === "POST") faults.arm(JSON.parse(raw || "{}"));
+        return send(200, faults.state());
+      }
       if (url.pathname === "/_standin/permission") {
         const b = JSON.parse(raw || "{}");
         state.permissions.set(`${b.repo}:${b.user}`, b.permission);
@@ -71,11 +79,9 @@ export async function startGitHubStandIn(
     const record: RecordedRequest = { at: Date.now(), method: req.method ?? "GET", path, query, body, status: 0 };
     requests.push(record);
     const auth = req.headers.authorization ?? "";
-    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined = writeLimits.admit(
-      record.method,
-      path,
-      auth,
-    );
+    // Injected faults first (they stand for GitHub's own failures), then the enforced secondary write limits.
+    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined =
+      faults.take(record.method, path) ?? writeLimits.admit(record.method, path, auth);
     for (const [method, pattern, handler] of result ? [] : routes) {
       const m = method === req.method ? pattern.exec(path) : null;
       if (!m) continue;
@@ -116,6 +122,7 @@ export async function startGitHubStandIn(
       return state;
     },
     setPermission: (repo, user, permission) => state.permissions.set(`${repo}:${user}`, permission),
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
