@@ -6,7 +6,7 @@ import type { SwarmPort } from "../ports/swarm.js";
 import type { HttpProbe } from "../ports/http-probe.js";
 import type { Clock } from "../ports/clock.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
-import { recoverFailedDeploy } from "./recover-failed-deploy.js";
+import { recoverFailedDeploy, type Recovery } from "./recover-failed-deploy.js";
 
 export interface ApplyStackInput {
   swarm: SwarmPort;
@@ -25,8 +25,10 @@ export interface ApplyStackInput {
   update(view: EnvironmentView): void;
 }
 
-/** True when healthy; false when it failed and was recovered (view.reason, problems, logs, servingNow are set). */
-export async function applyStack(input: ApplyStackInput): Promise<boolean> {
+/** Healthy, or failed and recovered: then view.reason, problems, logs and servingNow are set. */
+export type Applied = { healthy: true } | { healthy: false; recovery: Recovery };
+
+export async function applyStack(input: ApplyStackInput): Promise<Applied> {
   const { swarm, view, update, log } = input;
   const before = await swarm.stackServices(input.stack);
 
@@ -51,9 +53,9 @@ export async function applyStack(input: ApplyStackInput): Promise<boolean> {
   if (!outcome.ok) {
     view.problems = outcome.problems;
     view.reason = outcome.message;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
     await addFailedTaskLogs(swarm, view, log);
-    return false;
+    return { healthy: false, recovery };
   }
 
   view.phase = "probing";
@@ -61,10 +63,10 @@ export async function applyStack(input: ApplyStackInput): Promise<boolean> {
   const probe = await input.probe.waitFor2xx(input.probeUrl, input.deadline);
   if (!probe.ok) {
     view.reason = `${input.probeUrl} did not answer 2xx within ${input.healthTimeoutSeconds} s (${probe.attempts} attempts; last: ${probe.status ?? probe.detail})`;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
-    return false;
+    const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    return { healthy: false, recovery };
   }
-  return true;
+  return { healthy: true };
 }
 
 const TASK_LOG_LINES = 20;

@@ -7,14 +7,14 @@ import type { SwarmPort } from "../ports/swarm.js";
 import type { Clock } from "../ports/clock.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import type { JobResult } from "./job-data.js";
-import type { PreviewReport } from "./preview-report.js";
 import { recoverFailedDeploy } from "./recover-failed-deploy.js";
 
 export async function confirmUpdate(args: {
   swarm: SwarmPort;
   stack: string;
   view: EnvironmentView;
-  report: PreviewReport;
+  /** Reports the failure on the deploy's own check run, deployment and comment (the view says why and what serves). */
+  reportFailure(view: EnvironmentView): Promise<void>;
   clock: Clock;
   log: Logger;
   maxFailedTasks: number;
@@ -46,6 +46,6 @@ export async function confirmUpdate(args: {
   await recoverFailedDeploy({ swarm, view, hadPrevious: true, log });
   view.servingNow = args.servingNow?.(view.servingNow) ?? view.servingNow;
   log.warn({ stack, reason: view.reason }, "update rolled back after success was reported; reporting failure");
-  await args.report.finish(view, "failure", args.clock.now());
+  await args.reportFailure(view);
   return { outcome: "failed", reason: view.reason };
 }

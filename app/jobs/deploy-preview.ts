@@ -3,9 +3,11 @@
 import type { DeployPreviewJob, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
-import { previewEnvironment } from "../core/environment.js";
+import type { ConfigProblem } from "../core/config/types.js";
+import { previewEnvironment, previewName } from "../core/environment.js";
+import { environmentView } from "../core/report/view-model.js";
 import { renderStack } from "../core/render/index.js";
-import { PreviewReport } from "./preview-report.js";
+import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
@@ -20,18 +22,16 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return { outcome: "skipped", reason: "no deploy config" };
   }
   const startedAt = deps.clock.now();
-  const view: EnvironmentView = {
+  const view = environmentView({
     repository: job.repository,
-    app: entry.config?.app ?? "",
-    environment: `pr-${job.pr}`,
-    stack: "",
+    app: entry.config?.app,
+    environment: previewName(job.pr),
     pr: job.pr,
     sha: job.sha,
     phase: "rendering",
-    services: [],
     startedAt,
-  };
-  const report = new PreviewReport({ ...deps, installationId: job.installationId, log }, ctx.jobId, job.repository);
+  });
+  const report = new EnvironmentReport({ ...deps, installationId: job.installationId, log }, ctx.jobId, job.repository);
 
   const config = entry.config;
   if (!config || entry.problems.length > 0) {
@@ -84,7 +84,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
       "berth.stack": environment.stack,
     });
   }
-  const healthy = await applyStack({
+  const applied = await applyStack({
     swarm,
     probe: deps.probe,
     clock: deps.clock,
@@ -101,7 +101,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
       report.update(v);
     },
   });
-  if (!healthy) return finishFailure(report, view, deps);
+  if (!applied.healthy) return finishFailure(report, view, deps);
 
   // Older versions of the secrets: no service of this stack refers to them any more.
   const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
@@ -122,7 +122,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     swarm,
     stack: environment.stack,
     view,
-    report,
+    reportFailure: (v) => report.finish(v, "failure", deps.clock.now()),
     clock: deps.clock,
     log,
     maxFailedTasks: config.preview.maxFailedTasks,
@@ -132,7 +132,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   return { outcome: "deployed", url: rendered.url, durationMs: finishedAt - startedAt };
 }
 
-async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
+async function finishFailure(report: EnvironmentReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
   // Operators read the same reason and task errors the PR gets (the logger redacts secret values in them).
   deps.log.warn(
     {
@@ -148,24 +148,20 @@ async function finishFailure(report: PreviewReport, view: EnvironmentView, deps:
 }
 
 async function failOnConfig(
-  report: PreviewReport,
+  report: EnvironmentReport,
   view: EnvironmentView,
-  problems: EnvironmentView["configProblems"],
+  problems: ConfigProblem[],
   deps: JobDeps,
   log: JobDeps["log"],
 ): Promise<JobResult> {
-  // Nothing reaches the Swarm: the check run lists each problem with file:line:col. No retry can fix it.
-  view.phase = "config-error";
-  view.configProblems = problems;
-  view.finishedAt = deps.clock.now();
+  // No retry can fix it: the job ends here, failed.
   log.warn({ problems }, "invalid deploy config; nothing deployed");
-  report.begin(view, false);
-  await report.flush();
-  return { outcome: "failed", reason: `invalid deploy config (${problems?.length ?? 0} problems)` };
+  await report.configError(view, problems, deps.clock.now());
+  return { outcome: "failed", reason: `invalid deploy config (${problems.length} problems)` };
 }
 
 async function stopOnPolicy(
-  report: PreviewReport,
+  report: EnvironmentReport,
   view: EnvironmentView,
   phase: "waiting-approval" | "refused",
   reason: string,
@@ -196,5 +192,5 @@ async function evict(job: DeployPreviewJob, pr: number, deps: JobDeps, log: JobD
     sender: job.sender,
     receivedAt: deps.clock.now(),
   });
-  log.info({ evicted: `pr-${pr}`, job: jobId }, "preview cap reached: evicting the least recently active preview");
+  log.info({ evicted: previewName(pr), job: jobId }, "preview cap reached: evicting the least recently active preview");
 }

@@ -7,7 +7,7 @@ import type { JobResult } from "./job-data.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { previewEnvironment } from "../core/environment.js";
 import { routeFor } from "../core/render/routing.js";
-import { PreviewReport } from "./preview-report.js";
+import { EnvironmentReport } from "./environment-report.js";
 
 /** Undefined when the preview's stack has no such service running: the caller deploys instead. */
 export async function scalePreview(
@@ -42,7 +42,7 @@ export async function scalePreview(
     services: before.map((s) => (s.service === service ? { ...s, desired: replicas } : s)),
     startedAt,
   };
-  const report = new PreviewReport({ ...deps, installationId: job.installationId, log }, jobId, job.repository);
+  const report = new EnvironmentReport({ ...deps, installationId: job.installationId, log }, jobId, job.repository);
   report.begin(view, false);
   await swarm.scaleService(target.fullName, replicas);
   const outcome = await swarm.waitForStack(environment.stack, {

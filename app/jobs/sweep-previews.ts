@@ -11,8 +11,9 @@ export async function sweepPreviews(job: SweepPreviewsJob, ctx: JobContext, deps
   const log = deps.log.child({ job: ctx.jobId });
   const now = deps.clock.now();
   const expired: string[] = [];
+  const only = job.repository?.toLowerCase();
   for (const a of await deps.activity.all()) {
-    if (job.repository !== "*" && a.repository.toLowerCase() !== job.repository.toLowerCase()) continue;
+    if (only !== undefined && a.repository.toLowerCase() !== only) continue;
     const config = (await deps.configs.forRepository(a.repository))?.config;
     if (!config) continue;
     const ttlMs = previewTtlSeconds(config) * 1000;

@@ -2,8 +2,8 @@
 // next deploy without a restart. Files are small; a cache would only add staleness.
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { ConfigSource, RepositoryConfig } from "../../ports/config-source.js";
-import { indexConfigs } from "../../core/config/index.js";
+import type { ConfigSource } from "../../ports/config-source.js";
+import { indexConfigs, type ConfigEntry } from "../../core/config/index.js";
 import { ConfigError } from "../../errors.js";
 
 const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
@@ -16,7 +16,7 @@ export function createFileConfigSource(opts: {
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
   return {
-    async forRepository(repository: string): Promise<RepositoryConfig | undefined> {
+    async forRepository(repository: string): Promise<ConfigEntry | undefined> {
       const names = (await readdir(opts.configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
       const files = await Promise.all(
         names.map(async (n) => ({

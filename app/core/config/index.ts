@@ -6,11 +6,12 @@ import type { ConfigProblem, DeployConfig } from "./types.js";
 import { parseDeployConfig, type ParsedConfig } from "./parse.js";
 import type { Variables } from "./interpolate.js";
 import { positionOf } from "./yaml-positions.js";
+import { isRepositoryName } from "../repository.js";
 
 export { parseDeployConfig, formatProblems, type ParsedConfig } from "./parse.js";
 export type { Variables } from "./interpolate.js";
 
-/** Same shape as ports/config-source RepositoryConfig. */
+/** One repository's config file: the config when it is valid, its problems either way. */
 export interface ConfigEntry {
   file: string;
   config?: DeployConfig;
@@ -23,8 +24,6 @@ export interface ConfigIndex {
   /** Problems of files whose repository could not be read: only the bot's operator can see these. */
   unattributed: ConfigProblem[];
 }
-
-const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 
 export function indexConfigs(files: readonly { file: string; text: string }[], env: Variables): ConfigIndex {
   const byRepository = new Map<string, ConfigEntry>();
@@ -75,5 +74,5 @@ export function indexConfigs(files: readonly { file: string; text: string }[], e
 function repositoryScalar(doc: Document | undefined): string | undefined {
   const node = doc?.get("repository", true);
   const value = isScalar(node) ? node.value : undefined;
-  return typeof value === "string" && REPOSITORY.test(value) ? value : undefined;
+  return typeof value === "string" && isRepositoryName(value) ? value : undefined;
 }
