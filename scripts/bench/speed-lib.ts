@@ -54,7 +54,12 @@ export function deployByHand(stack: string, yaml: string): Promise<void> {
 }
 
 export async function removeAndWait(stack: string): Promise<void> {
-  if (docker("service", "ls", "-q", "--filter", label(stack))) docker("stack", "rm", stack);
+  // Berth may be tearing the same stack down (a closed PR): whoever removes a piece first wins, the other's error is moot.
+  try {
+    if (docker("service", "ls", "-q", "--filter", label(stack))) docker("stack", "rm", stack);
+  } catch {
+    // already being removed
+  }
   await waitFor(
     `${stack} gone`,
     () => (docker("network", "ls", "-q", "--filter", label(stack)) ? undefined : true),
