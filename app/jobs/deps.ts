@@ -3,6 +3,7 @@ import type { SshTarget } from "../core/config/types.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import type { SwarmPort } from "../ports/swarm.js";
 import type { ReportWrites } from "../ports/report-writes.js";
+import type { GitHubReporter } from "../ports/github-reporter.js";
 import type { HttpProbe } from "../ports/http-probe.js";
 import type { ReportHandleStore } from "../ports/report-handles.js";
 import type { Clock } from "../ports/clock.js";
@@ -17,11 +18,15 @@ import type { ReplicaStore } from "../ports/replica-store.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
+import type { CommandReplyStore } from "../ports/command-replies.js";
+
 export interface JobDeps {
   configs: ConfigSource;
   swarmFor(target: SshTarget): SwarmPort;
   /** Check runs, deployments and sticky comments: queued for the GitHub write scheduler, never awaited. */
   writes: ReportWrites;
+  /** Direct GitHub writes for the rare paths outside a deploy's report (a superseded job's close, /status comment). */
+  reporterFor(installationId: number): Promise<GitHubReporter>;
   probe: HttpProbe;
   handles: ReportHandleStore;
   approvals: ApprovalStore;
@@ -46,6 +51,8 @@ export interface JobDeps {
   replicas?: ReplicaStore;
   /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
   commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
+  /** The reply Berth posted to each command comment, so a retried job edits it instead of posting another. */
+  commandReplies?: CommandReplyStore;
 }
 
 export interface JobContext {

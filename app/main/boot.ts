@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import { createProbot, ProbotOctokit } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
+import { withFileVariables } from "./file-variables.js";
 import { createLogger } from "./logger.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { startServer } from "./server.js";
@@ -12,6 +13,7 @@ import { createDeployQueue } from "../queue/queue.js";
 import { startDeployWorker } from "../queue/worker.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
+import { closeSupersededJob } from "../jobs/close-superseded-job.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 
@@ -75,6 +77,7 @@ export async function boot(
       logger: log,
       handler: (data, ctx) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
       onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
+      onSuperseded: (data, jobId) => closeSupersededJob(data, jobId, deps),
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
@@ -95,7 +98,7 @@ export async function boot(
 export async function main(roles: { server: boolean; worker: boolean }): Promise<void> {
   let running: Running;
   try {
-    running = await boot(roles);
+    running = await boot(roles, withFileVariables(process.env));
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

@@ -88,8 +88,7 @@ export async function startBerth(opts: {
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
   const url = `http://127.0.0.1:${port}`;
-  // Generous: on a loaded 2-core machine compiling and booting the bot alone can take half a minute.
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 90_000; // tsx compiles on start: slow on a loaded 2-core machine
   // A worker has no HTTP server: it is up once it says so.
   while (entry === "start-worker.ts" && !out.includes("worker started")) {
     if (child.exitCode !== null) throw new Error(`Berth worker exited with ${child.exitCode}:\n${out}`);

@@ -1,12 +1,12 @@
 // The fault tests' harness: a deploy config of their own (app `fault*`, PRs 1000–1099 on host ports 26000–26099),
 // the GitHub stand-in and the real Berth process, with helpers to send PR webhooks and read what was reported.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { startGitHubStandIn, type GitHubStandIn } from "../../scripts/github-stand-in/index.js";
-import { startBerth, testAppKey, type BerthProcess } from "../../scripts/lib/berth-process.js";
+import { REPO_ROOT, startBerth, testAppKey, type BerthProcess } from "../../scripts/lib/berth-process.js";
 import { sendWebhook } from "../../scripts/lib/webhook-sender.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { infraEnv } from "./infra.js";
@@ -56,12 +56,17 @@ export function faultConfigYaml(o: {
   healthTimeoutSeconds?: number;
   extraServices?: string;
   extra?: string;
+  template?: string;
 }): string {
   return `repository: acme/${o.app}
 app: ${o.app}
-template: web-service.yml
+template: ${o.template ?? "web-service.yml"}
 ${sshYaml(o.ssh)}
-routing: { mode: host-port, domain: preview.localhost, previewPortBase: ${PORT_BASE}${o.probeHost ? `, probeHost: ${o.probeHost}` : ""} }
+routing:
+  mode: host-port
+  domain: preview.localhost
+  previewPortBase: ${PORT_BASE}
+${o.probeHost ? `  probeHost: ${o.probeHost}\n` : ""}
 preview: { healthTimeoutSeconds: ${o.healthTimeoutSeconds ?? 150}, maxFailedTasks: 3 }
 services:
   web:
@@ -97,15 +102,25 @@ export interface FaultBot {
 
 export async function startFaultBot(opts: {
   configs: Record<string, string>; // file name → YAML
+  /** Extra stack templates beside the repository's own (file name → YAML). */
+  templates?: Record<string, string>;
   extraEnv?: Record<string, string>;
   infra?: Record<string, string>;
 }): Promise<FaultBot> {
   const configDir = mkdtempSync(join(tmpdir(), "berth-faults-"));
   for (const [name, yaml] of Object.entries(opts.configs)) writeFileSync(join(configDir, name), yaml);
+  const templatesDir = join(configDir, "templates");
+  cpSync(join(REPO_ROOT, "templates"), templatesDir, { recursive: true });
+  for (const [name, yaml] of Object.entries(opts.templates ?? {})) writeFileSync(join(templatesDir, name), yaml);
   const privateKey = testAppKey();
   const github = await startGitHubStandIn({ appId: 4242, privateKey });
   const infra = opts.infra ?? faultEnv();
-  const env = (extra?: Record<string, string>) => ({ BERTH_CONFIG_DIR: configDir, ...opts.extraEnv, ...extra });
+  const env = (extra?: Record<string, string>) => ({
+    BERTH_CONFIG_DIR: configDir,
+    BERTH_TEMPLATES_DIR: templatesDir,
+    ...opts.extraEnv,
+    ...extra,
+  });
   let berth = await startBerth({
     githubHost: `127.0.0.1:${github.port}`,
     infraEnv: infra,

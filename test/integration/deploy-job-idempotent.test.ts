@@ -52,6 +52,8 @@ beforeAll(async () => {
     configs: createFileConfigSource({ configDir: "deploy-configs", templatesDir: "templates", variables: infraEnv() }),
     swarmFor: (t) => createSshSwarm(t, pool),
     writes: reportWritesOn(scheduler),
+    reporterFor: async () =>
+      createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
     probe: createHttpProbe(systemClock),
     handles,
     approvals: createApprovalStore(r.redis, r.prefix),

@@ -94,6 +94,8 @@ services:
     configs: createFileConfigSource({ configDir: dir, templatesDir: join(dir, "templates"), variables: infraEnv() }),
     swarmFor: (t) => createSshSwarm(t, pool),
     writes: reportWritesOn(scheduler),
+    reporterFor: async () =>
+      createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
     probe: createHttpProbe(systemClock),
     handles,
     approvals: createApprovalStore(r.redis, r.prefix),

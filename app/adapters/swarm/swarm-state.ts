@@ -16,6 +16,7 @@ export interface RawTask {
   ID: string;
   ServiceID: string;
   Slot?: number;
+  NodeID?: string;
   DesiredState: string;
   Status: { Timestamp: string; State: string; Message?: string; Err?: string };
   Spec?: { ContainerSpec?: Record<string, unknown> };
@@ -34,16 +35,22 @@ function runsCurrentSpec(service: RawService, task: RawTask): boolean {
 
 const FAILED_STATES = new Set(["failed", "rejected"]);
 
-export function serviceStatuses(stack: string, services: RawService[], tasks: RawTask[]): ServiceStatus[] {
+export function serviceStatuses(
+  stack: string,
+  services: RawService[],
+  tasks: RawTask[],
+  nodeNames?: Map<string, string>,
+): ServiceStatus[] {
   return services
     .map((s) => {
       const short = s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name;
       // Only tasks of the current spec count: during a start-first update the old tasks still run until the new
       // ones do. A task counts once its container runs — with a healthcheck, Swarm says running only once healthy.
-      const running = tasks.filter(
+      const runningTasks = tasks.filter(
         (t) =>
           t.ServiceID === s.ID && t.DesiredState === "running" && t.Status.State === "running" && runsCurrentSpec(s, t),
-      ).length;
+      );
+      const running = runningTasks.length;
       return {
         service: short,
         fullName: s.Spec.Name,
@@ -52,6 +59,10 @@ export function serviceStatuses(stack: string, services: RawService[], tasks: Ra
         running,
         updateState: s.UpdateStatus?.State,
         updateMessage: s.UpdateStatus?.Message,
+        ...(s.Spec.Labels?.["berth.sha"] ? { sha: s.Spec.Labels["berth.sha"] } : {}),
+        ...(nodeNames
+          ? { nodes: runningTasks.map((t) => nodeNames.get(t.NodeID ?? "") ?? t.NodeID ?? "?").sort() }
+          : {}),
       };
     })
     .sort((a, b) => a.service.localeCompare(b.service));

@@ -43,6 +43,8 @@ export interface EnvironmentView {
   policyNote?: string;
   /** Link to the check run, for the comment */
   checkRunUrl?: string;
+  /** Set when the view is a later look at the Swarm (/status), not a deploy's outcome: when it was taken. */
+  observedAt?: number;
 }
 
 /** The fields every view starts from; the rest (services, url, reason, …) fill in as the job goes. */

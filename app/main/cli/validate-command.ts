@@ -1,9 +1,9 @@
 // berth validate: every deploy config in the directory, each problem as file:line:col path: what to fix.
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { formatProblems, indexConfigs } from "../../core/config/index.js";
 import { CliFailure, EXIT, stringValue, type CliCommand } from "./command.js";
 import { configDirOption } from "./common-options.js";
+import { readConfigFiles } from "../../adapters/config/read-config-files.js";
 
 export const validateCommand: CliCommand = {
   name: "validate",
@@ -14,18 +14,13 @@ export const validateCommand: CliCommand = {
   positionals: { min: 0, max: 0 },
   async run(ctx) {
     const dir = stringValue(ctx, "config-dir")!;
-    let names: string[];
+    let files;
     try {
-      names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+      // Each file read at most just past the size limit; an unreadable one is its own problem.
+      files = await readConfigFiles(dir, (path) => relative(process.cwd(), path));
     } catch (e) {
       throw new CliFailure(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const files = await Promise.all(
-      names.map(async (n) => ({
-        file: relative(process.cwd(), join(dir, n)),
-        text: await readFile(join(dir, n), "utf8"),
-      })),
-    );
     const index = indexConfigs(files, ctx.env);
     const problems = [...index.unattributed, ...[...index.byRepository.values()].flatMap((e) => e.problems)];
     const valid = [...index.byRepository].filter(([, e]) => e.problems.length === 0);

@@ -35,6 +35,14 @@ export class FakeCommandGitHub implements CommandGitHub {
     return Promise.resolve(id);
   }
 
+  editReply(repo: RepoRef, commentId: number, body: string): Promise<void> {
+    this.gh.record({ api: "editReply", repo: full(repo), commentId, body });
+    const comment = this.gh.comments.find((c) => c.id === commentId);
+    if (!comment) return Promise.reject(new Error(`comment ${commentId} not found (404)`));
+    comment.body = body;
+    return Promise.resolve();
+  }
+
   deployedShas(repo: RepoRef, environment: string): Promise<string[]> {
     this.gh.record({ api: "deployedShas", repo: full(repo), environment });
     return Promise.resolve(

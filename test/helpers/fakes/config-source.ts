@@ -2,7 +2,7 @@
 // templates/ files unless a test puts its own text under a name. An unknown template is a ConfigError, as on disk.
 import { readFileSync } from "node:fs";
 import type { ConfigSource } from "../../../app/ports/config-source.js";
-import type { ConfigEntry } from "../../../app/core/config/index.js";
+import type { ConfigEntry as RepositoryConfig } from "../../../app/core/config/index.js";
 import type { ConfigProblem, DeployConfig } from "../../../app/core/config/types.js";
 import { ConfigError } from "../../../app/errors.js";
 
@@ -10,7 +10,7 @@ const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 const templatesDir = new URL("../../../templates/", import.meta.url);
 
 export class FakeConfigSource implements ConfigSource {
-  readonly entries = new Map<string, ConfigEntry>();
+  readonly entries = new Map<string, RepositoryConfig>();
   readonly templates = new Map<string, string>();
 
   /** A valid config for its repository. */
@@ -25,7 +25,7 @@ export class FakeConfigSource implements ConfigSource {
     return this;
   }
 
-  forRepository(repository: string): Promise<ConfigEntry | undefined> {
+  forRepository(repository: string): Promise<RepositoryConfig | undefined> {
     const entry = this.entries.get(repository.toLowerCase());
     return Promise.resolve(entry ? { ...entry, problems: [...entry.problems] } : undefined);
   }

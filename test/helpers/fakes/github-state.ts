@@ -21,6 +21,7 @@ export type GitHubCall =
   | { api: "permissionOf"; repo: string; login: string }
   | { api: "react"; repo: string; commentId: number; reaction: Reaction }
   | { api: "reply"; repo: string; number: number; body: string }
+  | { api: "editReply"; repo: string; commentId: number; body: string }
   | { api: "deployedShas"; repo: string; environment: string }
   | { api: "checkSuites"; repo: string; sha: string }
   | { api: "resolveCommit"; repo: string; ref: string }

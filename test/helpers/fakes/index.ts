@@ -85,6 +85,7 @@ export function fakeWorld(): FakeWorld {
       return swarm;
     },
     writes: immediateWrites(reporter, world.handles),
+    reporterFor: () => Promise.resolve(reporter),
     probe: world.probe,
     handles: world.handles,
     approvals: world.approvals,
