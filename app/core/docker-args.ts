@@ -74,6 +74,10 @@ export const dockerArgs = {
     "--detach",
     assertSwarmName(fullName, "service"),
   ],
+  serviceScale: (fullName: string, replicas: number) => {
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 1000) throw new Error(`replicas must be 0..1000`);
+    return ["docker", "service", "scale", "--detach", `${assertSwarmName(fullName, "service")}=${replicas}`];
+  },
   serviceLogs: (fullName: string, tail: number) => {
     if (!Number.isInteger(tail) || tail < 1 || tail > 10_000) throw new Error(`log tail must be 1..10000, got ${tail}`);
     return [

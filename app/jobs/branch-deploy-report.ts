@@ -58,7 +58,13 @@ export class BranchDeployReport {
   async failed(reason: string, withDeployment: boolean, servingNow?: string): Promise<void> {
     this.view.reason = reason;
     if (servingNow !== undefined) this.view.servingNow = servingNow;
-    if (isCommitSha(this.view.sha)) this.show(withDeployment);
+    if (isCommitSha(this.view.sha) && !this.begun) {
+      // Nothing was shown yet (a gate or plan refused it): the check run and deployment start as the failure, one
+      // write each, with no in-progress picture before it.
+      this.view.phase = "failure";
+      this.view.finishedAt = this.clock.now();
+      this.show(withDeployment);
+    }
     await this.report.finish(this.view, "failure", this.clock.now());
   }
 

@@ -19,19 +19,14 @@ export async function branchReport(
   environment: "staging" | "production",
   log: Logger,
 ): Promise<EnvironmentReport> {
-  return new EnvironmentReport(
-    { ...deps, reporter: await deps.reporterFor(installationId), log },
-    reportJobId,
-    repository,
-    {
-      checkName: ENVIRONMENT_CHECK_NAMES[environment],
-      deployment: (view) => ({
-        description: `${environment === "staging" ? "Staging" : "Production"} deploy of ${view.sha.slice(0, 7)}`,
-        transient: false,
-        production: environment === "production",
-      }),
-    },
-  );
+  return new EnvironmentReport({ ...deps, installationId, log }, reportJobId, repository, {
+    checkName: ENVIRONMENT_CHECK_NAMES[environment],
+    deployment: (view) => ({
+      description: `${environment === "staging" ? "Staging" : "Production"} deploy of ${view.sha.slice(0, 7)}`,
+      transient: false,
+      production: environment === "production",
+    }),
+  });
 }
 
 /** A branch deploy that gave up after retries says so on its check run (never dropped silently). */

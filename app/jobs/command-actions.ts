@@ -8,6 +8,7 @@ import type { PullRequestInfo } from "../ports/pull-requests.js";
 import type { CheckedCommand } from "./command-checks.js";
 import { deployPreview } from "./deploy-preview.js";
 import { teardownPreview } from "./teardown-preview.js";
+import { scalePreview } from "./scale-preview.js";
 import { previewEnvironment } from "../core/environment.js";
 import { isTrusted } from "../core/policy/trust.js";
 import { commandSettings } from "../core/commands/settings.js";
@@ -64,7 +65,9 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
         replicas: command.replicas,
         baseline: config.services[command.service]!.replicas,
       });
-      const result = await deploy(run, pr.headSha, "scale");
+      const result =
+        (await scalePreview(run, command.service, command.replicas, previous?.replicas)) ??
+        (await deploy(run, pr.headSha, "scale"));
       if (result.outcome !== "deployed") {
         await store.set(job.repository, pr.number, command.service, previous); // health gate failed: keep what ran
         throw new CommandFailed(

@@ -16,6 +16,7 @@ import { environmentView } from "../core/report/view-model.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
 import { ensureEnvironmentSecrets } from "./environment-secrets.js";
+import { confirmUpdate } from "./confirm-update.js";
 import { branchReport, closeSuperseded } from "./branch-report.js";
 import { checkGates } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
@@ -197,14 +198,36 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     view: report.view,
     update: (v) => report.update(v),
   });
+  const swarm = deps.swarmFor(config.ssh);
+  // A rolled-back update runs the previous spec again: the secret versions made for the failed one are unused.
+  const dropFailedSecrets = async () => {
+    if (secrets.length > 0) await swarm.removeStackSecrets(environment.stack, []);
+  };
   if (!applied.healthy) {
+    await dropFailedSecrets();
     // Swarm restored what ran before: that is the current release, named as the history knows it.
     const current = applied.recovery === "rolled-back" ? history[0] : undefined;
     return run.fail(report.view.reason ?? "deploy failed", true, current && describeRelease(current));
   }
-  await deps.swarmFor(config.ssh).removeStackSecrets(environment.stack, secrets);
-  const release = await recordRelease({ job, commit, config, environment, plan, history, deps, log });
+  // Said at once; then Swarm's update monitor may still roll it back, and the same reports say so.
   await report.succeeded();
+  const rolledBack = await confirmUpdate({
+    swarm,
+    stack: environment.stack,
+    view: report.view,
+    reportFailure: (v) => report.failed(v.reason ?? "rolled back", true, history[0] && describeRelease(history[0])),
+    clock: deps.clock,
+    log,
+    maxFailedTasks: settings.maxFailedTasks,
+    timeoutMs: settings.healthTimeoutSeconds * 1000,
+  });
+  if (rolledBack) {
+    await dropFailedSecrets();
+    return rolledBack;
+  }
+  // Only once Swarm completed the update: until then a rollback would need the older versions of the secrets.
+  await swarm.removeStackSecrets(environment.stack, secrets);
+  const release = await recordRelease({ job, commit, config, environment, plan, history, deps, log });
   log.info({ url: plan.url, release: release.id, ms: deps.clock.now() - startedAt }, `${job.environment} is live`);
   return { outcome: "deployed", url: plan.url, durationMs: deps.clock.now() - startedAt };
 }

@@ -12,6 +12,7 @@ import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
 import { evictAndWait } from "./evict-preview.js";
+import { confirmUpdate } from "./confirm-update.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
 import { staleHead } from "./stale-head.js";
 
@@ -32,11 +33,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     phase: "rendering",
     startedAt,
   });
-  const report = new EnvironmentReport(
-    { ...deps, reporter: await deps.reporterFor(job.installationId), log },
-    ctx.jobId,
-    job.repository,
-  );
+  const report = new EnvironmentReport({ ...deps, installationId: job.installationId, log }, ctx.jobId, job.repository);
 
   const config = entry.config;
   if (!config || entry.problems.length > 0) {
@@ -84,6 +81,8 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   }
   view.url = rendered.url;
   report.begin(view, true);
+  // When each phase began: the benchmark reads them from the "preview is live" line to say where the time went.
+  const phaseAt: Partial<Record<EnvironmentView["phase"], number>> = { rendering: startedAt };
 
   for (const [name, swarmName] of Object.entries(secrets.names)) {
     await swarm.ensureSecret(swarmName, secrets.values[name]!, {
@@ -104,24 +103,50 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     healthTimeoutSeconds: config.preview.healthTimeoutSeconds,
     maxFailedTasks: config.preview.maxFailedTasks,
     view,
-    update: (v) => report.update(v),
+    update: (v) => {
+      phaseAt[v.phase] ??= deps.clock.now();
+      report.update(v);
+    },
   });
+  // A rolled-back update runs the previous spec again: the secret versions made for the failed one are unused.
+  const dropFailedSecrets = async () => {
+    if (Object.keys(secrets.names).length === 0) return;
+    const removed = await swarm.removeStackSecrets(environment.stack, []);
+    if (removed.length > 0) log.info({ removedSecrets: removed }, "removed the failed update's secrets");
+  };
   if (!applied.healthy) {
-    // A rolled-back update runs the previous spec again: the secret versions made for the failed one are unused.
-    if (Object.keys(secrets.names).length > 0) {
-      const removed = await swarm.removeStackSecrets(environment.stack, []);
-      if (removed.length > 0) log.info({ removedSecrets: removed }, "removed the failed update's secrets");
-    }
+    await dropFailedSecrets();
     return finishFailure(report, view, deps);
   }
 
-  // Older versions of the secrets: no service of this stack refers to them any more.
-  const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
-  if (removedSecrets.length > 0) log.info({ removedSecrets }, "removed secrets no longer used");
-
   const finishedAt = deps.clock.now();
   await report.finish(view, "success", finishedAt);
-  log.info({ url: view.url, ms: finishedAt - startedAt }, "preview is live");
+  const since = (from: number | undefined, to: number | undefined) => (from && to ? to - from : undefined);
+  const timings = {
+    queue: startedAt - job.receivedAt,
+    render: since(startedAt, phaseAt.deploying),
+    ssh: since(phaseAt.deploying, phaseAt.converging),
+    converge: since(phaseAt.converging, phaseAt.probing),
+    probe: since(phaseAt.probing, finishedAt),
+  };
+  log.info({ url: view.url, ms: finishedAt - startedAt, timings }, "preview is live");
+  const rolledBack = await confirmUpdate({
+    swarm,
+    stack: environment.stack,
+    view,
+    reportFailure: (v) => report.finish(v, "failure", deps.clock.now()),
+    clock: deps.clock,
+    log,
+    maxFailedTasks: config.preview.maxFailedTasks,
+    timeoutMs: config.preview.healthTimeoutSeconds * 1000,
+  });
+  if (rolledBack) {
+    await dropFailedSecrets();
+    return rolledBack;
+  }
+  // Only once Swarm completed the update: until then a rollback would need the older versions of the secrets.
+  const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
+  if (removedSecrets.length > 0) log.info({ removedSecrets }, "removed secrets no longer used");
   return { outcome: "deployed", url: rendered.url, durationMs: finishedAt - startedAt };
 }
 

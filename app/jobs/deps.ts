@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { SshTarget } from "../core/config/types.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import type { SwarmPort } from "../ports/swarm.js";
+import type { ReportWrites } from "../ports/report-writes.js";
 import type { GitHubReporter } from "../ports/github-reporter.js";
 import type { HttpProbe } from "../ports/http-probe.js";
 import type { ReportHandleStore } from "../ports/report-handles.js";
@@ -23,6 +24,9 @@ import type { CommandReplyStore } from "../ports/command-replies.js";
 export interface JobDeps {
   configs: ConfigSource;
   swarmFor(target: SshTarget): SwarmPort;
+  /** Check runs, deployments and sticky comments: queued for the GitHub write scheduler, never awaited. */
+  writes: ReportWrites;
+  /** Direct GitHub writes for the rare paths outside a deploy's report (a superseded job's close, /status comment). */
   reporterFor(installationId: number): Promise<GitHubReporter>;
   probe: HttpProbe;
   handles: ReportHandleStore;

@@ -1,106 +1,112 @@
-// Pushes an EnvironmentView (a preview, staging or production) to the three places a user looks: the check run, the
-// GitHub deployment and the sticky PR comment, all rendered from the same view so they never disagree.
+// Pushes an EnvironmentView (a preview, staging or production) to the three places a user looks: the check run, the GitHub deployment and the sticky
+// PR comment, all rendered from the same view so they never disagree.
 //
-// Why a coalescing sender: GitHub asks for ≥ 1 s between writes (Octokit's throttling enforces it, 3 s for writes
-// that notify), so awaiting every phase report would make reporting, not Swarm, the slowest part of a deploy. The
-// job pushes views and moves on; one sender sends the newest view, skipping ones that were overtaken; the job
-// awaits `flush()` only at the end.
+// Why a queue and not calls: GitHub's secondary limits (80 writes a minute, 500 an hour per installation) would
+// make reporting, not Swarm, the slowest part of a deploy, and a burst of deploys would wait for each other's
+// writes. The job hands each picture to the write scheduler (app/adapters/github/write-scheduler.ts) and moves on:
+// progress pictures are coalesced there (a fast deploy sends none), final states go first and are kept in Redis
+// until GitHub has them. A preview deploy from open to healthy costs 6 writes: check run created, deployment created
+// with its in-progress status, check run concluded, deployment status success, sticky comment.
 import type { Logger } from "pino";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import type { ConfigProblem } from "../core/config/types.js";
-import { checkRunState, deploymentStatus, previewComment, previewCommentMarker } from "../core/report/index.js";
-import type { DeploymentSpec, GitHubReporter, RepoRef } from "../ports/github-reporter.js";
-import type { ReportHandleStore, ReportHandles } from "../ports/report-handles.js";
+import { deploymentStatus } from "../core/report/index.js";
+import type { DeploymentKind, ReportWrite, ReportWrites } from "../ports/report-writes.js";
 import type { Clock } from "../ports/clock.js";
 import type { EnvironmentWatcher } from "../ports/environment-watch.js";
-import { repoRef } from "../core/repository.js";
 
 export const PREVIEW_CHECK_NAME = "Berth / preview";
 
 export interface EnvironmentReportDeps {
-  reporter: GitHubReporter;
-  handles: ReportHandleStore;
+  writes: ReportWrites;
+  installationId: number;
   clock: Clock;
   log: Logger;
-  webBaseUrl: string;
-  /** Sees every view and the final one once reported (metrics, the status page); never fails the job. */
+  /** Sees every view and the final one once queued for GitHub (metrics, the status page); never fails the job. */
   watcher?: EnvironmentWatcher;
 }
 
+const FINAL = new Set(["success", "failure", "config-error", "torn-down", "waiting-approval", "refused", "superseded"]);
+
 export class EnvironmentReport {
-  private readonly repo: RepoRef;
-  private handles: ReportHandles = {};
-  private pending?: EnvironmentView;
-  private sending?: Promise<void>;
+  private withDeployment = false;
   private sentDeploymentState?: string;
   private sentCommentPhase?: string;
+  private queued: Promise<void> = Promise.resolve();
   private failure?: unknown;
-  private ready: Promise<void> = Promise.resolve();
 
   /** Previews by default; staging and production pass their own check name and deployment (branch-report.ts). */
   constructor(
     private readonly deps: EnvironmentReportDeps,
     private readonly jobId: string,
-    repository: string,
+    private readonly repository: string,
     private readonly kind: {
       checkName: string;
-      deployment?: (view: EnvironmentView) => Omit<DeploymentSpec, "ref" | "environment" | "payload">;
+      deployment?: (view: EnvironmentView) => DeploymentKind;
     } = { checkName: PREVIEW_CHECK_NAME },
-  ) {
-    this.repo = repoRef(repository);
-  }
+  ) {}
 
-  /**
-   * Creates (or, on a retried job, finds again) the check run and the deployment, without making the caller wait:
-   * GitHub's write throttling would otherwise delay the deploy itself by seconds. Updates queue behind it.
-   */
+  /** The check run (and, with `withDeployment`, the deployment) start showing the view; returns at once. */
   begin(view: EnvironmentView, withDeployment: boolean): void {
-    this.ready = this.createHandles(view, withDeployment).catch((err) => {
-      this.failure = err;
-    });
+    this.withDeployment = withDeployment;
     this.update(view);
-  }
-
-  private async createHandles(view: EnvironmentView, withDeployment: boolean): Promise<void> {
-    this.handles = await this.deps.handles.get(this.jobId);
-    if (this.handles.checkRunId === undefined) {
-      const created = await this.deps.reporter.createCheckRun(
-        this.repo,
-        this.kind.checkName,
-        view.sha,
-        checkRunState({ ...view, phase: "queued" }),
-        this.jobId,
-      );
-      this.handles = { ...this.handles, checkRunId: created.id, checkRunUrl: created.url };
-      await this.deps.handles.merge(this.jobId, { checkRunId: created.id, checkRunUrl: created.url });
-    }
-    if (withDeployment && this.handles.deploymentId === undefined) {
-      const id = await this.deps.reporter.createDeployment(this.repo, {
-        ref: view.sha,
-        environment: view.environment,
-        ...(this.kind.deployment?.(view) ?? {
-          description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`,
-          transient: true,
-          production: false,
-        }),
-        payload: { stack: view.stack, job: this.jobId },
-      });
-      this.handles = { ...this.handles, deploymentId: id };
-      await this.deps.handles.merge(this.jobId, { deploymentId: id });
-    }
   }
 
   /** Queue the newest picture; returns at once. */
   update(view: EnvironmentView): void {
-    this.pending = { ...view, services: [...view.services] };
-    this.deps.watcher?.viewed(this.pending);
-    this.sending ??= this.drain();
+    const snapshot: EnvironmentView = { ...view, services: [...view.services] };
+    this.deps.watcher?.viewed(snapshot);
+    const writes: ReportWrite[] = [
+      { kind: "check", jobId: this.jobId, repository: this.repository, checkName: this.kind.checkName, view: snapshot },
+    ];
+    if (this.withDeployment) {
+      const state = deploymentStatus(snapshot).state;
+      if (state !== this.sentDeploymentState) {
+        this.sentDeploymentState = state;
+        writes.push({
+          kind: "deployment",
+          jobId: this.jobId,
+          repository: this.repository,
+          deployment: this.deploymentKind(snapshot),
+          view: snapshot,
+        });
+      }
+    }
+    // The comment changes when the outcome does (live, failed, torn down), not on progress: each edit notifies.
+    if (view.pr !== undefined && FINAL.has(view.phase) && view.phase !== this.sentCommentPhase) {
+      this.sentCommentPhase = view.phase;
+      writes.push({ kind: "comment", jobId: this.jobId, repository: this.repository, view: snapshot });
+    }
+    this.queue(writes);
   }
 
-  /** Wait until the newest view reached GitHub; rethrows a reporting failure (GitHub 5xx → the job retries). */
+  private deploymentKind(view: EnvironmentView): DeploymentKind {
+    return (
+      this.kind.deployment?.(view) ?? {
+        description: `Preview of PR #${view.pr} (${view.sha.slice(0, 7)})`,
+        transient: true,
+        production: false,
+      }
+    );
+  }
+
+  private queue(writes: ReportWrite[]): void {
+    // In order: a check run's pictures, and a final state after the progress it supersedes.
+    this.queued = this.queued.then(async () => {
+      for (const w of writes) {
+        try {
+          await this.deps.writes.enqueue(this.deps.installationId, w);
+        } catch (err) {
+          this.failure ??= err;
+          this.deps.log.warn({ err, kind: w.kind }, "could not queue a GitHub write");
+        }
+      }
+    });
+  }
+
+  /** Wait until what was queued is safe (final states stored); GitHub gets it from the scheduler, later. */
   async flush(): Promise<void> {
-    await this.ready;
-    while (this.sending) await this.sending;
+    await this.queued;
     if (this.failure) {
       const err = this.failure;
       this.failure = undefined;
@@ -108,14 +114,14 @@ export class EnvironmentReport {
     }
   }
 
-  /** The job's last word: set the final phase, send it, and wait until GitHub has it. */
+  /** The job's last word: set the final phase and queue it. */
   async finish(view: EnvironmentView, phase: EnvironmentView["phase"], at: number): Promise<void> {
     view.phase = phase;
     view.finishedAt = at;
     this.update(view);
-    const sending = this.deps.clock.now();
+    const queuing = this.deps.clock.now();
     await this.flush();
-    await this.deps.watcher?.reported({ ...view }, this.deps.clock.now() - sending);
+    await this.deps.watcher?.reported({ ...view }, this.deps.clock.now() - queuing);
   }
 
   /** Nothing reached the Swarm: the check run lists each problem with file:line:col; no deployment is created. */
@@ -129,64 +135,15 @@ export class EnvironmentReport {
 
   /** Teardown has no check run: deployments go inactive and the comment says so. */
   async deactivate(view: EnvironmentView, description: string): Promise<void> {
-    await this.deps.reporter.deactivateEnvironment(this.repo, view.environment, description);
+    this.queue([{ kind: "deactivate", repository: this.repository, environment: view.environment, description }]);
     await this.sendComment(view);
     await this.deps.watcher?.reported({ ...view }, 0);
   }
 
   async sendComment(view: EnvironmentView): Promise<void> {
     if (view.pr === undefined) return;
-    const body = previewComment(
-      { ...view, checkRunUrl: view.checkRunUrl ?? this.handles.checkRunUrl },
-      { webBaseUrl: this.deps.webBaseUrl },
-    );
-    await this.deps.reporter.upsertStickyComment(this.repo, view.pr, previewCommentMarker(view.environment), body);
     this.sentCommentPhase = view.phase;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      await this.ready;
-      if (this.failure) return;
-      while (this.pending) {
-        const view = this.pending;
-        this.pending = undefined;
-        try {
-          await this.send(view);
-        } catch (err) {
-          this.failure = err;
-          this.deps.log.warn({ err, phase: view.phase }, "could not report to GitHub");
-        }
-      }
-    } finally {
-      // Cleared in the same step that found nothing pending, so a view queued right after starts a new sender (a
-      // .finally() callback left a gap in which the job's final view was queued behind a stopped sender and lost).
-      this.sending = undefined;
-    }
-  }
-
-  private async send(view: EnvironmentView): Promise<void> {
-    view = { ...view, checkRunUrl: this.handles.checkRunUrl };
-    if (this.handles.checkRunId !== undefined)
-      await this.deps.reporter.updateCheckRun(this.repo, this.handles.checkRunId, checkRunState(view));
-    if (this.handles.deploymentId !== undefined) {
-      const status = deploymentStatus(view);
-      if (status.state !== this.sentDeploymentState) {
-        await this.deps.reporter.createDeploymentStatus(this.repo, this.handles.deploymentId, {
-          ...status,
-          logUrl: this.handles.checkRunUrl,
-        });
-        this.sentDeploymentState = status.state;
-      }
-    }
-    // The comment changes when the outcome changes (started, live, failed), not on every progress tick: each
-    // edit is a notifying write.
-    const commentPhase = FINAL.has(view.phase) ? view.phase : "started";
-    if (commentPhase !== this.sentCommentPhase) {
-      await this.sendComment(view);
-      this.sentCommentPhase = commentPhase;
-    }
+    this.queue([{ kind: "comment", jobId: this.jobId, repository: this.repository, view: { ...view } }]);
+    await this.flush();
   }
 }
-
-const FINAL = new Set(["success", "failure", "config-error", "torn-down", "waiting-approval", "refused", "superseded"]);

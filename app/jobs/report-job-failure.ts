@@ -35,11 +35,7 @@ export async function reportJobFailure(data: JobData, jobId: string, err: Error,
     },
   );
   try {
-    const report = new EnvironmentReport(
-      { ...deps, reporter: await deps.reporterFor(data.installationId), log },
-      jobId,
-      data.repository,
-    );
+    const report = new EnvironmentReport({ ...deps, installationId: data.installationId, log }, jobId, data.repository);
     if (data.kind === "deploy-preview") {
       report.begin(view, false);
       await report.flush();

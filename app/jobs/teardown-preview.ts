@@ -39,11 +39,7 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     },
     { reason: job.reason },
   );
-  const report = new EnvironmentReport(
-    { ...deps, reporter: await deps.reporterFor(job.installationId), log },
-    ctx.jobId,
-    job.repository,
-  );
+  const report = new EnvironmentReport({ ...deps, installationId: job.installationId, log }, ctx.jobId, job.repository);
   const { removedVolumes } = await deps
     .swarmFor(config.ssh)
     .removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });

@@ -1,7 +1,7 @@
 // Builds Berth from the environment: the webhook server, the worker, or both in one process (npm start).
 // Closes cleanly on SIGTERM/SIGINT: the server stops accepting, the worker finishes or hands back its job.
 import type { Server } from "node:http";
-import { createProbot } from "probot";
+import { createProbot, ProbotOctokit } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
 import { withFileVariables } from "./file-variables.js";
 import { createLogger } from "./logger.js";
@@ -22,6 +22,11 @@ import { createObservability } from "./observability.js";
 import { metricsServer } from "./metrics-route.js";
 import { observeJobs } from "../jobs/observe-job.js";
 
+const UNTHROTTLED_OCTOKIT = ProbotOctokit.defaults((options: Record<string, unknown> = {}) => ({
+  ...options,
+  throttle: { ...(options.throttle as object | undefined), enabled: false },
+}));
+
 export interface Running {
   env: BerthEnv;
   server?: Server;
@@ -35,7 +40,13 @@ export async function boot(
   const env = parseEnv(rawEnv);
   const knownSecrets = new KnownSecrets();
   const log = createLogger(env.logLevel, knownSecrets);
-  const probot = createProbot({ env: rawEnv, overrides: { log } });
+  // GitHub writes are paced by Berth's write scheduler (app/adapters/github/write-scheduler.ts), which knows a final
+  // state from a progress tick; Octokit's throttling would space every write ≥ 1 s (comments 3 s) in front of it.
+  // Without redisConfig Probot also skips its Redis-clustered Bottleneck.
+  const probot = createProbot({
+    env: rawEnv,
+    overrides: { log, Octokit: UNTHROTTLED_OCTOKIT, redisConfig: undefined },
+  });
   const redis = createRedis(env.redisUrl);
   const closers: Array<() => Promise<unknown>> = [];
   let server: Server | undefined;

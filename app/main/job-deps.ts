@@ -17,7 +17,6 @@ import { createReplicaStore } from "../adapters/redis/replicas.js";
 import { createCommandReplyStore } from "../adapters/redis/command-replies.js";
 import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
-import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
 import { failoverPool, managersOf } from "../adapters/ssh/failover.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
@@ -26,6 +25,8 @@ import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
 import { redactingReporter } from "../adapters/github/redacting-reporter.js";
 import { createReleaseStore } from "../adapters/redis/releases.js";
 import { createGitHubCommits } from "../adapters/github/octokit-commits.js";
+import { createReportWrites } from "./report-writes.js";
+import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 
 export function buildJobDeps(args: {
   env: BerthEnv;
@@ -48,6 +49,8 @@ export function buildJobDeps(args: {
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
   const pool = failoverPool(createSshPool({ log }), log);
   const swarms = new Map<string, SwarmPort>();
+  const handles = createReportHandleStore(redis, env.queuePrefix);
+  const reportWrites = createReportWrites({ env, probot, redis, log, handles, knownSecrets });
   const deps: JobDeps = {
     configs: createFileConfigSource({
       configDir: env.configDir,
@@ -63,11 +66,12 @@ export function buildJobDeps(args: {
       swarms.set(key, swarm);
       return swarm;
     },
+    writes: reportWrites.writes,
     reporterFor: async (installationId) =>
       redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),
     secrets: createSecretSource({ variables: env.configVariables, known: knownSecrets }),
     probe: createHttpProbe(systemClock),
-    handles: createReportHandleStore(redis, env.queuePrefix),
+    handles,
     approvals: createApprovalStore(redis, env.queuePrefix),
     activity: createActivityStore(redis, env.queuePrefix),
     trust: createPullRequestTrust(redis, env.queuePrefix),
@@ -88,7 +92,10 @@ export function buildJobDeps(args: {
   };
   return {
     deps,
-    close: async () => pool.closeAll(),
+    close: async () => {
+      await reportWrites.close();
+      await pool.closeAll();
+    },
     sshUsage: () => pool.usage?.() ?? { connections: 0, channels: 0 },
   };
 }

@@ -51,6 +51,11 @@ export interface WaitOptions {
   onProgress?: (p: StackProgress) => void | Promise<void>;
   /** Only task failures after this instant count (ms since epoch) */
   since: number;
+  /**
+   * healthy (default): return as soon as the current spec's tasks run healthy with the desired replicas, while
+   * Swarm may still watch the update. converged: also wait until Swarm completed (or rolled back) the update.
+   */
+  until?: "healthy" | "converged";
 }
 
 /** One live environment of a repository as the Swarm shows it (services labelled berth.repository). */
@@ -67,6 +72,8 @@ export interface SwarmPort {
   deployStack(stack: string, composeYaml: string): Promise<void>;
   /** Poll until every service runs its current spec with desired replicas, or fail. */
   waitForStack(stack: string, opts: WaitOptions): Promise<StackOutcome>;
+  /** `docker service scale --detach <service>=<replicas>`: only the count changes, no task is replaced. */
+  scaleService(fullName: string, replicas: number): Promise<void>;
   /** Current services of a stack (empty when the stack does not exist). */
   stackServices(stack: string): Promise<ServiceStatus[]>;
   /** Roll back services whose update did not converge (docker service rollback). */

@@ -56,7 +56,7 @@ export function describeRecorded(requests: RecordedRequest[]): string {
 
 /**
  * Berth flushes the comment after the deployment status; wait until it has sent nothing for `quietMs`. The window
- * outlasts GitHub's write spacing (≥ 1 s between writes, 3 s for comments, enforced by Octokit's throttling), so it
+ * outlasts the gap between two writes of one report (the write scheduler sends a report's writes back to back), so it
  * does not end between two writes of one report.
  */
 export async function waitForQuiet(

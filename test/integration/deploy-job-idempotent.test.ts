@@ -17,6 +17,10 @@ import { systemClock } from "../../app/ports/clock.js";
 import { deployPreview } from "../../app/jobs/deploy-preview.js";
 import { teardownPreview } from "../../app/jobs/teardown-preview.js";
 import type { JobDeps } from "../../app/jobs/deps.js";
+import { WriteScheduler } from "../../app/adapters/github/write-scheduler.js";
+import { memoryWriteStore } from "../../app/adapters/github/write-scheduler-types.js";
+import { reportWriteTransport, reportWritesOn } from "../../app/adapters/github/report-writes.js";
+import type { ReportWrite } from "../../app/ports/report-writes.js";
 import { infraEnv } from "../helpers/infra.js";
 import { testRedis } from "../helpers/redis.js";
 
@@ -26,16 +30,32 @@ let github: GitHubStandIn;
 const pool = createSshPool();
 const r = testRedis();
 let deps: JobDeps;
+let scheduler: WriteScheduler<ReportWrite>;
 
 beforeAll(async () => {
   github = await startGitHubStandIn();
+  const handles = createReportHandleStore(r.redis, r.prefix);
+  const log = pino({ level: "silent" });
+  scheduler = new WriteScheduler<ReportWrite>({
+    transport: reportWriteTransport({
+      reporterFor: async () =>
+        createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
+      handles,
+      webBaseUrl: "https://github.com",
+      log,
+    }),
+    store: memoryWriteStore(),
+    clock: systemClock,
+    log,
+  });
   deps = {
     configs: createFileConfigSource({ configDir: "deploy-configs", templatesDir: "templates", variables: infraEnv() }),
     swarmFor: (t) => createSshSwarm(t, pool),
+    writes: reportWritesOn(scheduler),
     reporterFor: async () =>
       createGitHubReporter(new Octokit({ auth: "ghs_job-test", baseUrl: `${github.url}/api/v3` }) as never),
     probe: createHttpProbe(systemClock),
-    handles: createReportHandleStore(r.redis, r.prefix),
+    handles,
     approvals: createApprovalStore(r.redis, r.prefix),
     enqueue: async () => {
       throw new Error("this test enqueues nothing");
@@ -53,6 +73,7 @@ afterAll(async () => {
       .trim()
   )
     execFileSync("docker", ["stack", "rm", STACK]);
+  await scheduler.close();
   await github.close();
   await pool.closeAll();
   await r.cleanup();
@@ -75,6 +96,7 @@ describe("deploy job run twice", () => {
     const second = await deployPreview(job, { jobId: "job-1", attempt: 2 }, deps);
     expect(first).toMatchObject({ outcome: "deployed", url: `http://127.0.0.1:${20000 + PR}` });
     expect(second).toMatchObject({ outcome: "deployed" });
+    await scheduler.idle(); // the jobs queued their reports and moved on
     const posts = (path: RegExp) => github.requests.filter((x) => x.method === "POST" && path.test(x.path));
     expect(posts(/\/check-runs$/)).toHaveLength(1);
     expect(posts(/\/deployments$/)).toHaveLength(1);

@@ -208,3 +208,39 @@ describe("GitHub write scheduler", () => {
     expect(calls.length).toBeLessThanOrEqual(1);
   });
 });
+
+describe("GitHub write scheduler: a progress write sent in part", () => {
+  it("sends the rest after the interval, or never when the final state comes first", async () => {
+    const clock = new ManualClock(0);
+    const sent: Array<[string, number]> = [];
+    const created = new Set<string>();
+    const scheduler = new WriteScheduler<string>({
+      clock,
+      log: pino({ level: "silent" }),
+      store: memoryWriteStore<string>(),
+      progressIntervalMs: 5_000,
+      transport: {
+        async send(w, permit) {
+          await permit();
+          if (!created.has(w.subject)) {
+            created.add(w.subject);
+            sent.push([`create ${w.subject}`, clock.now()]);
+            if (w.class === "progress") return "again";
+          }
+          sent.push([`${w.subject}: ${w.payload}`, clock.now()]);
+        },
+      },
+    });
+    await scheduler.enqueue(1, "check:slow", "progress", "waiting for CI");
+    await scheduler.enqueue(1, "check:fast", "progress", "deploying");
+    await clock.advance(3_000);
+    await scheduler.enqueue(1, "check:fast", "final", "success");
+    await clock.advance(10_000);
+    expect(sent).toEqual([
+      ["create check:slow", 0],
+      ["create check:fast", 0],
+      ["check:fast: success", 3_000],
+      ["check:slow: waiting for CI", 5_000],
+    ]);
+  });
+});

@@ -65,8 +65,9 @@ export function reportWriteTransport(deps: {
             );
             handles = { ...handles, checkRunId: created.id, checkRunUrl: created.url };
             await deps.handles.merge(w.jobId, { checkRunId: created.id, checkRunUrl: created.url });
-            // The run exists and says "queued": a progress picture is not worth a second write.
-            if (scheduled.class === "progress") return;
+            // The run exists and says "queued"; the progress picture follows after the interval unless the final
+            // state overtakes it (a fast deploy then costs two check run writes in all).
+            if (scheduled.class === "progress") return "again";
           }
           await permit();
           await reporter.updateCheckRun(repo, handles.checkRunId!, state);

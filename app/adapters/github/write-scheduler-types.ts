@@ -21,9 +21,11 @@ export interface ScheduledWrite<P> {
 export interface WriteTransport<P> {
   /**
    * Performs the write. Calls `permit()` before each request that creates content (one write may need two: a
-   * deployment and its status). Throws TransientError (retryAfterMs set on 403/429) or FinalError.
+   * deployment and its status). Throws TransientError (retryAfterMs set on 403/429) or FinalError. Answers "again"
+   * when it sent only a first part (a progress write that had to create its check run first): the rest goes like a
+   * progress write, after the interval, unless something newer supersedes it.
    */
-  send(write: ScheduledWrite<P>, permit: () => Promise<void>): Promise<void>;
+  send(write: ScheduledWrite<P>, permit: () => Promise<void>): Promise<void | "again">;
 }
 
 /** Where pending final states and comments wait, so a crash or restart does not lose them. */

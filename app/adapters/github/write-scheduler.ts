@@ -261,8 +261,9 @@ export class WriteScheduler<P> {
       q.budget.record(clock.now());
     };
     try {
-      await this.opts.transport.send(w, permit);
+      const outcome = await this.opts.transport.send(w, permit);
       q.lastSent.set(w.subject, clock.now());
+      if (outcome === "again" && w.class === "progress") return;
       this.forget(q, w, "sent");
       this.pruneFinalized(q, clock.now());
     } catch (err) {

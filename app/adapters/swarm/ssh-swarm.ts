@@ -5,7 +5,7 @@ import { dockerArgs } from "../../core/docker-args.js";
 import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
 import { swarmPolicies } from "./swarm-policies.js";
-import { converged, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
+import { converged, healthy, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
 import { ROLLBACK_STATES as ROLLED_BACK } from "../../ports/swarm.js";
 
 const POLL_MS = 500;
@@ -99,7 +99,8 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
             problems,
           };
         }
-        if (services.length > 0 && services.every(converged)) return { ok: true, services };
+        const done = opts.until === "converged" ? converged : healthy;
+        if (services.length > 0 && services.every(done)) return { ok: true, services };
         if (Date.now() > opts.deadline) {
           const waiting = services.filter((s) => !converged(s)).map((s) => `${s.service} ${s.running}/${s.desired}`);
           return {
@@ -126,6 +127,10 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
         lines(await run("docker node ls", dockerArgs.nodeNames())).map((l) => l.split(" ", 2) as [string, string]),
       );
       return serviceStatuses(stack, services, tasks, nodeNames);
+    },
+
+    async scaleService(fullName, replicas) {
+      await run(`docker service scale ${fullName}`, dockerArgs.serviceScale(fullName, replicas));
     },
 
     async rollbackServices(fullNames) {

@@ -7,7 +7,7 @@ export interface RawService {
     Name: string;
     Labels?: Record<string, string>;
     Mode?: { Replicated?: { Replicas?: number }; Global?: object };
-    TaskTemplate?: { ContainerSpec?: { Image?: string } };
+    TaskTemplate?: { ContainerSpec?: { Image?: string } & Record<string, unknown> };
   };
   UpdateStatus?: { State?: string; Message?: string };
 }
@@ -19,6 +19,18 @@ export interface RawTask {
   NodeID?: string;
   DesiredState: string;
   Status: { Timestamp: string; State: string; Message?: string; Err?: string };
+  Spec?: { ContainerSpec?: Record<string, unknown> };
+}
+
+// What makes a task "of the current spec". Not the whole ContainerSpec: Swarm leaves some defaults (e.g.
+// StopGracePeriod) out of the task's copy. A Berth deploy changes at least the image or BERTH_SHA in Env.
+const SPEC_FIELDS = ["Image", "Env", "Args", "Command", "Labels", "Secrets", "Configs", "Mounts", "Healthcheck"];
+
+function runsCurrentSpec(service: RawService, task: RawTask): boolean {
+  const want = service.Spec.TaskTemplate?.ContainerSpec;
+  const have = task.Spec?.ContainerSpec;
+  if (!want || !have) return true; // nothing to compare with: trust the desired state
+  return SPEC_FIELDS.every((f) => JSON.stringify(want[f] ?? null) === JSON.stringify(have[f] ?? null));
 }
 
 const FAILED_STATES = new Set(["failed", "rejected"]);
@@ -32,10 +44,11 @@ export function serviceStatuses(
   return services
     .map((s) => {
       const short = s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name;
-      // Tasks Swarm wants running are the current spec's (old ones get desired state shutdown during an update);
-      // a task counts once its container runs — and with a healthcheck, Swarm reports running only once healthy.
+      // Only tasks of the current spec count: during a start-first update the old tasks still run until the new
+      // ones do. A task counts once its container runs — with a healthcheck, Swarm says running only once healthy.
       const runningTasks = tasks.filter(
-        (t) => t.ServiceID === s.ID && t.DesiredState === "running" && t.Status.State === "running",
+        (t) =>
+          t.ServiceID === s.ID && t.DesiredState === "running" && t.Status.State === "running" && runsCurrentSpec(s, t),
       );
       const running = runningTasks.length;
       return {
@@ -67,6 +80,15 @@ export function taskProblems(stack: string, services: RawService[], tasks: RawTa
       at: t.Status.Timestamp,
     }))
     .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * Healthy: the desired replicas of the current spec run (healthy where a healthcheck exists) and Swarm is not
+ * rolling back or paused. Swarm may still be watching the update (its monitor window): that is converged's job.
+ */
+export function healthy(s: ServiceStatus): boolean {
+  const state = s.updateState;
+  return (state === undefined || state === "updating" || state === "completed") && s.running === s.desired;
 }
 
 export function converged(s: ServiceStatus): boolean {

@@ -18,6 +18,7 @@ import { FakePullRequestTrust } from "./pull-request-trust.js";
 import { FakeSecretSource } from "./secrets.js";
 import { FakeConfigSource } from "./config-source.js";
 import { FakeHttpProbe } from "./http-probe.js";
+import { immediateWrites } from "./report-writes.js";
 import { FakeQueue } from "./enqueue.js";
 import { FakeCommandReplyStore } from "./command-replies.js";
 
@@ -86,6 +87,7 @@ export function fakeWorld(): FakeWorld {
       world.managers.push(`${target.user}@${target.host}:${target.port}`);
       return swarm;
     },
+    writes: immediateWrites(reporter, world.handles),
     reporterFor: () => Promise.resolve(reporter),
     probe: world.probe,
     handles: world.handles,

@@ -71,6 +71,7 @@ interface Compose {
 const WRITES: ReadonlySet<SwarmOp> = new Set([
   "deployStack",
   "rollbackServices",
+  "scaleService",
   "removeStack",
   "buildImage",
   "pushImage",
@@ -270,6 +271,12 @@ export class FakeSwarm implements SwarmPort {
     await this.call({ op: "stackServices", stack: name });
     const stack = this.stacks.get(name);
     return stack ? this.statuses(stack) : [];
+  }
+
+  async scaleService(fullName: string, replicas: number): Promise<void> {
+    await this.call({ op: "scaleService", names: [fullName], arg: String(replicas) });
+    for (const stack of this.stacks.values())
+      for (const s of stack.services.values()) if (s.fullName === fullName) s.desired = replicas;
   }
 
   async rollbackServices(fullNames: string[]): Promise<void> {

@@ -48,7 +48,7 @@ describe("command actions on the preview", () => {
     expect(w.swarm.calls.filter((c) => c.op === "serviceLogs").map((c) => c.arg)).toEqual([`${STACK}_web`]);
   });
 
-  it("/scale stores the count, redeploys with it, and later pushes keep it", async () => {
+  it("/scale stores the count, scales the running service (no redeploy), and later pushes keep it", async () => {
     const w = commandWorld();
     await live(w);
     await run(w, "/scale web 3");
@@ -56,8 +56,9 @@ describe("command actions on the preview", () => {
       "`web` runs 3/3 healthy replicas; later pushes keep 3 until the config's replicas change or the PR closes",
     );
     expect(await w.replicas.get(REPOSITORY, 7)).toEqual({ web: { replicas: 3, baseline: 1 } });
-    expect(w.swarm.lastCompose(STACK).services!.web!.deploy?.replicas).toBe(3);
-    await deployPreview(previewJob({ sha: SHA2 }), ctx("push"), w.deps);
+    expect(w.swarm.writes().map((c) => [c.op, c.arg])).toEqual([["scaleService", "3"]]);
+    w.commands.pulls.set(7, pullRequest({ headSha: SHA2 }));
+    expect((await deployPreview(previewJob({ sha: SHA2 }), ctx("push"), w.deps)).outcome).toBe("deployed");
     expect(w.swarm.lastCompose(STACK).services!.web!.deploy?.replicas).toBe(3);
   });
 
@@ -113,7 +114,10 @@ describe("command actions on the preview", () => {
     await run(w, "/destroy", "root");
     expect(result(w)).toBe("preview `shop-pr-7` removed; push or /redeploy to deploy it again");
     expect(w.swarm.writes().map((c) => [c.op, c.stack])).toEqual([["removeStack", STACK]]);
-    expect(w.github.callsOf("deactivateEnvironment")[0]!.description).toBe("Preview removed: PR destroyed");
+    expect(w.github.callsOf("createDeploymentStatus").at(-1)!.status).toMatchObject({
+      state: "inactive",
+      description: "Preview removed: PR destroyed",
+    });
     expect(await w.replicas.get(REPOSITORY, 7)).toEqual({});
   });
 });

@@ -35,10 +35,10 @@ describe("teardownPreview", () => {
     expect(result).toEqual({ outcome: "torn-down", durationMs: 0 });
     expect(w.swarm.writes().map((c) => [c.op, c.stack])).toEqual([["removeStack", STACK]]);
     expect(w.swarm.stacks.has(STACK)).toBe(false);
-    expect(w.github.apis()).toEqual(["deactivateEnvironment", "upsertStickyComment"]);
-    expect(w.github.callsOf("deactivateEnvironment")[0]).toMatchObject({
-      environment: "pr-7",
-      description: "Preview removed: PR closed",
+    // The write scheduler reads which deployments are active, then writes each inactive status (one counted write each).
+    expect(w.github.apis()).toEqual(["createDeploymentStatus", "upsertStickyComment"]);
+    expect(w.github.callsOf("createDeploymentStatus")[0]).toMatchObject({
+      status: { state: "inactive", description: "Preview removed: PR closed" },
     });
     expect(deploymentStates(w.github, "pr-7")).toEqual([["in_progress", "success", "inactive"]]);
     expect(botComment(w.github, 7, MARKER)).toContain("🧹 **Preview torn down** (PR closed)");
@@ -53,7 +53,10 @@ describe("teardownPreview", () => {
   it("merged: the same as closed, with its own words", async () => {
     const w = await livePreview();
     await teardownPreview(teardownJob({ reason: "merged" }), ctx(), w.deps);
-    expect(w.github.callsOf("deactivateEnvironment")[0]!.description).toBe("Preview removed: PR merged");
+    expect(w.github.callsOf("createDeploymentStatus")[0]!.status).toMatchObject({
+      state: "inactive",
+      description: "Preview removed: PR merged",
+    });
     expect(botComment(w.github, 7, MARKER)).toContain("(PR merged)");
     expect(await w.approvals.approvalOf(REPOSITORY, 7, SHA)).toBeUndefined();
   });
@@ -73,7 +76,10 @@ describe("teardownPreview", () => {
   ])("%s: keeps approvals and /scale counts so /redeploy brings back what was there", async (reason, line) => {
     const w = await livePreview({ preview: { ttlSeconds: 7200 } });
     await teardownPreview(teardownJob({ reason, sha: "" }), ctx(), w.deps);
-    expect(w.github.callsOf("deactivateEnvironment")[0]!.description).toBe(`Preview removed: ${reason}`);
+    expect(w.github.callsOf("createDeploymentStatus")[0]!.status).toMatchObject({
+      state: "inactive",
+      description: `Preview removed: ${reason}`,
+    });
     expect(botComment(w.github, 7, MARKER)).toContain(line);
     expect(botComment(w.github, 7, MARKER)).toContain("Comment `/redeploy` to bring it back.");
     expect(await w.replicas.get(REPOSITORY, 7)).toEqual({ web: { replicas: 2, baseline: 1 } });
@@ -85,7 +91,7 @@ describe("teardownPreview", () => {
     const w = await livePreview();
     await teardownPreview(teardownJob(), ctx("t-1"), w.deps);
     expect((await teardownPreview(teardownJob(), ctx("t-2"), w.deps)).outcome).toBe("torn-down");
-    expect(w.github.callsOf("deactivateEnvironment")).toHaveLength(2);
+    expect(w.github.callsOf("createDeploymentStatus")).toHaveLength(1); // the second finds nothing active
     expect(deploymentStates(w.github, "pr-7")).toEqual([["in_progress", "success", "inactive"]]);
   });
 

@@ -1,0 +1,161 @@
+// Pieces of `npm run bench`: floors by hand with the docker CLI on the manager, polling, Berth's own figures read
+// from the stand-in and from its log lines. Traffic only to 127.0.0.1.
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { waitFor } from "../lib/wait-for.js";
+import type { GitHubStandIn } from "../github-stand-in/index.js";
+import type { RecordedRequest } from "../github-stand-in/state.js";
+
+export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
+export const label = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
+export const docker = (...args: string[]) => execFileSync("docker", args).toString().trim();
+
+export async function body(url: string): Promise<string | undefined> {
+  try {
+    return await (await fetch(url, { signal: AbortSignal.timeout(1000) })).text();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function servesSha(url: string, commit: string, timeoutMs = 240_000): Promise<void> {
+  await waitFor(
+    `${url} to serve ${commit.slice(0, 7)}`,
+    async () => ((await body(url))?.includes(commit) ? true : undefined),
+    timeoutMs,
+    50,
+  );
+}
+
+/** Until `n` answers in a row are the new SHA (the old one no longer answers). */
+export async function onlyServes(url: string, commit: string, n = 10, timeoutMs = 240_000): Promise<void> {
+  let streak = 0;
+  await waitFor(
+    `${url} to serve only ${commit.slice(0, 7)}`,
+    async () => {
+      streak = (await body(url))?.includes(commit) ? streak + 1 : 0;
+      return streak >= n ? true : undefined;
+    },
+    timeoutMs,
+    20,
+  );
+}
+
+export function deployByHand(stack: string, yaml: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("docker", ["stack", "deploy", "--resolve-image", "never", "-c", "-", stack], {
+      stdio: ["pipe", "ignore", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`stack deploy ${stack}: ${err}`))));
+    child.stdin.end(yaml);
+  });
+}
+
+export async function removeAndWait(stack: string): Promise<void> {
+  // Berth may be tearing the same stack down (a closed PR): whoever removes a piece first wins, the other's error is moot.
+  try {
+    if (docker("service", "ls", "-q", "--filter", label(stack))) docker("stack", "rm", stack);
+  } catch {
+    // already being removed
+  }
+  await waitFor(
+    `${stack} gone`,
+    () => (docker("network", "ls", "-q", "--filter", label(stack)) ? undefined : true),
+    180_000,
+    500,
+  );
+}
+
+/** Polls `url` every 50 ms; counts failed requests (not 2xx, or no answer) until stopped. */
+export function poller(url: string) {
+  let stop = false;
+  const stats = { total: 0, failed: 0 };
+  const running = (async () => {
+    while (!stop) {
+      const t = performance.now();
+      stats.total++;
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        await res.text();
+        if (!res.ok) stats.failed++;
+      } catch {
+        stats.failed++;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (performance.now() - t))));
+    }
+  })();
+  return {
+    stats,
+    async stop() {
+      stop = true;
+      await running;
+      return stats;
+    },
+  };
+}
+
+const CONTENT_WRITE = (r: RecordedRequest) =>
+  r.method !== "GET" && !r.path.endsWith("/access_tokens") && r.status > 0 && r.status < 400;
+
+/** First time (ms epoch) the stand-in saw a success for `sha`: check run concluded or deployment status. */
+export function firstSuccessAt(github: GitHubStandIn, from: number, repo: string, sha: string): number | undefined {
+  const deployments = new Set(
+    [...github.state.deployments.values()].filter((d) => d.ref === sha).map((d) => String(d.id)),
+  );
+  const checks = new Set(
+    [...github.state.checkRuns.values()].filter((c) => c.head_sha === sha).map((c) => String(c.id)),
+  );
+  for (const r of github.requests.slice(from)) {
+    if (!r.path.startsWith(`/repos/${repo}/`)) continue;
+    const check = /\/check-runs\/(\d+)$/.exec(r.path);
+    if (r.method === "PATCH" && check && checks.has(check[1]!) && r.body?.conclusion === "success") return r.at;
+    const status = /\/deployments\/(\d+)\/statuses$/.exec(r.path);
+    if (r.method === "POST" && status && deployments.has(status[1]!) && r.body?.state === "success") return r.at;
+  }
+  return undefined;
+}
+
+/** Content-creating writes the stand-in accepted for one PR's deploy (its check runs, deployment, comment). */
+export function writesFor(github: GitHubStandIn, from: number, repo: string): RecordedRequest[] {
+  return github.requests.slice(from).filter((r) => r.path.startsWith(`/repos/${repo}/`) && CONTENT_WRITE(r));
+}
+
+/** Resident memory of a process in MB (VmRSS). */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Local ports of the TCP connections `pid` holds to port `to` (ss -tnp). */
+export function connectionsTo(pid: number, to: number): string[] {
+  const out = execFileSync("ss", ["-tnpH", "state", "all", `dport = :${to}`]).toString();
+  return out
+    .split("\n")
+    .filter((l) => l.includes(`pid=${pid},`))
+    .map(
+      (l) =>
+        l
+          .trim()
+          .split(/\s+/)
+          .find((f) => /:\d+$/.test(f)) ?? l,
+    );
+}
+
+/** "preview is live" lines of Berth's JSON log: where each deploy's time went. */
+export function liveLines(output: string): Array<{ time: number; pr: number; timings: Record<string, number> }> {
+  return output
+    .split("\n")
+    .filter((l) => l.includes('"preview is live"'))
+    .map((l) => JSON.parse(l) as { time: number; pr: number; timings: Record<string, number> });
+}
+
+export async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+    }),
+  );
+}
