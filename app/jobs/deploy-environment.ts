@@ -12,6 +12,7 @@ import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
+import { deployHooks } from "./environment-hooks.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { closeSuperseded, environmentReport } from "./environment-report.js";
 import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
@@ -105,6 +106,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
   const stagingHistory = env === "production" ? await releases.history(job.repository, "staging") : history;
 
   let plan: { yaml: string; hash: string; url: string; probeUrl: string; restoredFrom?: string };
+  let routing: Parameters<typeof deployHooks>[3] = {};
   if (job.trigger === "rollback") {
     const found = rollbackTarget(history, { sha: job.sha || undefined, releaseId: job.releaseId });
     if ("error" in found) return fail(`rollback of ${env}: ${found.error}`, false);
@@ -147,6 +149,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
         sha: target.sha,
       });
       plan = { yaml: rendered.yaml, hash: rendered.hash, url: rendered.url, probeUrl: rendered.probeUrl };
+      routing = rendered;
     } catch (err) {
       view.configProblems = configProblemsFrom(err, config.file);
       show(false);
@@ -198,6 +201,7 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     maxFailedTasks: settings.maxFailedTasks,
     view,
     update: (v) => report.update(v),
+    hooks: deployHooks(deps, config, environment.stack, routing),
   });
   if (!healthy) {
     view.servingNow = servingNow(history, view.servingNow);

@@ -10,6 +10,7 @@ import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
+import { deployHooks } from "./environment-hooks.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -98,6 +99,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     maxFailedTasks: config.preview.maxFailedTasks,
     view,
     update: (v) => report.update(v),
+    hooks: deployHooks(deps, config, environment.stack, rendered),
   });
   if (!healthy) return finishFailure(report, view, deps);
 

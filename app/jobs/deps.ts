@@ -15,6 +15,8 @@ import type { ReleaseStore } from "../ports/releases.js";
 import type { GitHubCommits } from "../ports/github-commits.js";
 import type { ReplicaStore } from "../ports/replica-store.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
+import type { EdgeRouter } from "../ports/edge-router.js";
+import type { CaddyEdgeConfig } from "../core/config/types.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 export interface JobDeps {
@@ -45,6 +47,8 @@ export interface JobDeps {
   replicas?: ReplicaStore;
   /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
   commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
+  /** Routing mode caddy: the Swarm's Caddy edge reached through the manager; absent → caddy configs fail clearly. */
+  edgeFor?(target: SshTarget, edge: CaddyEdgeConfig): EdgeRouter;
 }
 
 export interface JobContext {

@@ -6,6 +6,7 @@ import type { EnvironmentView } from "../core/report/view-model.js";
 import { previewEnvironment } from "../core/environment.js";
 import { PreviewReport } from "./preview-report.js";
 import { previewTtlSeconds } from "../core/policy/ttl.js";
+import { environmentTornDown } from "./environment-hooks.js";
 
 const TEARDOWN_TIMEOUT_MS = 180_000;
 
@@ -43,6 +44,8 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     ctx.jobId,
     job.repository,
   );
+  // The route goes first: the host answers 404 at once, not after Swarm's slow network removal.
+  await environmentTornDown(deps, config, environment.stack);
   const { removedVolumes } = await deps
     .swarmFor(config.ssh)
     .removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });

@@ -14,6 +14,7 @@ import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
+import { startEdgeKeeper } from "./edge-keeper.js";
 
 export interface Running {
   env: BerthEnv;
@@ -59,7 +60,8 @@ export async function boot(
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
-    closers.push(() => worker.close(), close);
+    const stopEdgeKeeper = startEdgeKeeper(deps, env.edgeSyncSeconds, log);
+    closers.push(stopEdgeKeeper, () => worker.close(), close);
   }
   closers.push(() => queue.close());
 

@@ -19,6 +19,8 @@ export interface BerthEnv {
   workerConcurrency: number;
   /** How often the worker sweeps idle previews (BERTH_SWEEP_INTERVAL_SECONDS). */
   sweepIntervalSeconds: number;
+  /** How often the worker checks that each Caddy edge still runs its routes (BERTH_EDGE_SYNC_SECONDS). */
+  edgeSyncSeconds: number;
   /** Keep the variables that deploy configs may reference with ${NAME}. */
   configVariables: Record<string, string | undefined>;
 }
@@ -53,7 +55,9 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
   let port = 3000;
   let workerConcurrency = 4;
   let sweepIntervalSeconds = 300;
+  let edgeSyncSeconds = 5;
   try {
+    edgeSyncSeconds = intVar(env, "BERTH_EDGE_SYNC_SECONDS", 5, 1, 3600);
     sweepIntervalSeconds = intVar(env, "BERTH_SWEEP_INTERVAL_SECONDS", 300, 1, 86_400);
     port = intVar(env, "PORT", 3000, 0, 65535);
     workerConcurrency = intVar(env, "BERTH_WORKER_CONCURRENCY", 4, 1, 64);
@@ -77,6 +81,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     templatesDir: resolve(cwd, env.BERTH_TEMPLATES_DIR || "templates"),
     workerConcurrency,
     sweepIntervalSeconds,
+    edgeSyncSeconds,
     configVariables: { ...env },
   };
 }

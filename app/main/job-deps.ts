@@ -4,7 +4,9 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { BerthEnv } from "./env.js";
 import type { JobDeps } from "../jobs/deps.js";
-import type { SshTarget } from "../core/config/types.js";
+import type { CaddyEdgeConfig, SshTarget } from "../core/config/types.js";
+import type { EdgeRouter } from "../ports/edge-router.js";
+import { createCaddyEdge } from "../adapters/caddy/caddy-edge.js";
 import type { SwarmPort } from "../ports/swarm.js";
 import { systemClock } from "../ports/clock.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
@@ -37,6 +39,7 @@ export function buildJobDeps(args: {
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
   const pool = createSshPool({ log });
   const swarms = new Map<string, SwarmPort>();
+  const edges = new Map<string, EdgeRouter>();
   const deps: JobDeps = {
     configs: createFileConfigSource({
       configDir: env.configDir,
@@ -50,6 +53,14 @@ export function buildJobDeps(args: {
       const swarm = createSshSwarm(target, pool);
       swarms.set(key, swarm);
       return swarm;
+    },
+    edgeFor: (target: SshTarget, edge: CaddyEdgeConfig) => {
+      const key = `${target.user}@${target.host}:${target.port}/${JSON.stringify(edge)}`;
+      const known = edges.get(key);
+      if (known) return known;
+      const router = createCaddyEdge(target, edge, pool);
+      edges.set(key, router);
+      return router;
     },
     reporterFor: async (installationId) =>
       redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),

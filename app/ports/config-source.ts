@@ -12,4 +12,6 @@ export interface ConfigSource {
   forRepository(repository: string): Promise<RepositoryConfig | undefined>;
   /** A template's text; throws ConfigError (with the path) when it does not exist. */
   template(name: string): Promise<{ file: string; text: string }>;
+  /** Every valid config (for work that spans repositories, like keeping the Caddy edge's routes). */
+  all?(): Promise<DeployConfig[]>;
 }

@@ -117,6 +117,7 @@ fi
 
 # --- test images ----------------------------------------------------------------------------------------------
 bash "$HERE/../test-images/build.sh"
+bash "$HERE/../test-images/build-edge.sh"
 
 # --- coordinates for Berth, the demo and the tests ------------------------------------------------------------
 cat >"$STATE/env.tmp" <<ENV

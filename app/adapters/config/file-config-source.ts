@@ -15,16 +15,22 @@ export function createFileConfigSource(opts: {
   cwd?: string;
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
+  const index = async () => {
+    const names = (await readdir(opts.configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    const files = await Promise.all(
+      names.map(async (n) => ({
+        file: shown(join(opts.configDir, n)),
+        text: await readFile(join(opts.configDir, n), "utf8"),
+      })),
+    );
+    return indexConfigs(files, opts.variables).byRepository;
+  };
   return {
     async forRepository(repository: string): Promise<RepositoryConfig | undefined> {
-      const names = (await readdir(opts.configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-      const files = await Promise.all(
-        names.map(async (n) => ({
-          file: shown(join(opts.configDir, n)),
-          text: await readFile(join(opts.configDir, n), "utf8"),
-        })),
-      );
-      return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
+      return (await index()).get(repository.toLowerCase());
+    },
+    async all() {
+      return [...(await index()).values()].flatMap((entry) => (entry.config ? [entry.config] : []));
     },
     async template(name: string) {
       const file = join(opts.templatesDir, name);

@@ -79,7 +79,7 @@ export function parseDeployConfig(file: string, text: string, env: Variables): P
 // Defaults JSON Schema cannot express, because they depend on another field.
 function completeDefaults(config: Omit<DeployConfig, "file">): Omit<DeployConfig, "file"> {
   const routing = config.routing;
-  routing.scheme ??= routing.mode === "traefik" ? "https" : "http";
+  routing.scheme ??= routing.mode === "host-port" ? "http" : "https";
   routing.probeHost ??= config.ssh.host;
   for (const service of Object.values(config.services)) {
     service.maxReplicas ??= Math.max(service.replicas, DEFAULT_MAX_REPLICAS);
