@@ -6,6 +6,7 @@ import type { EdgeProbe, EdgeRouter } from "../ports/edge-router.js";
 import type { JobDeps } from "./deps.js";
 import { FinalError } from "../errors.js";
 import { edgeRouteFor } from "../core/routing/edge-for-environment.js";
+import { DEFAULT_EDGE } from "../core/routing/edge-defaults.js";
 
 export interface DeployHooks {
   /** Before the stack is deployed: the edge and its network exist (the stack joins that network). */
@@ -17,9 +18,9 @@ export interface DeployHooks {
 }
 
 function edgeOf(deps: JobDeps, config: DeployConfig): EdgeRouter | undefined {
-  if (config.routing.mode !== "caddy" || !config.routing.caddy) return undefined;
+  if (config.routing.mode !== "caddy") return undefined;
   if (!deps.edgeFor) throw new FinalError("routing mode caddy, but this worker has no Caddy edge configured");
-  return deps.edgeFor(config.ssh, config.routing.caddy);
+  return deps.edgeFor(config.ssh, config.routing.caddy ?? DEFAULT_EDGE);
 }
 
 /** `rendered` is empty for a rollback (a recorded YAML is redeployed): the route then follows from the config. */

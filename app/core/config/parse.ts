@@ -7,6 +7,7 @@ import { interpolateDocument, type Variables } from "./interpolate.js";
 import { validateAgainstSchema } from "./schema.js";
 import { schemaMessages, type SchemaMessage } from "./schema-messages.js";
 import { crossCheck } from "./cross-checks.js";
+import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
 import { locate, offsetPosition, pointerSegments, positionOf } from "./yaml-positions.js";
 
 export interface ParsedConfig {
@@ -81,6 +82,7 @@ function completeDefaults(config: Omit<DeployConfig, "file">): Omit<DeployConfig
   const routing = config.routing;
   routing.scheme ??= routing.mode === "host-port" ? "http" : "https";
   routing.probeHost ??= config.ssh.host;
+  if (routing.mode === "caddy") routing.caddy = { ...DEFAULT_EDGE, ...routing.caddy };
   for (const service of Object.values(config.services)) {
     service.maxReplicas ??= Math.max(service.replicas, DEFAULT_MAX_REPLICAS);
   }

@@ -19,6 +19,7 @@ import {
   TRAEFIK_NETWORK_KEY,
 } from "./stack-service.js";
 import { traefikPolicyLabels } from "../routing/traefik-policy.js";
+import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
 import { edgeRouteFor } from "../routing/edge-for-environment.js";
 import { routeLabels, type EdgeRoute } from "../routing/edge-route.js";
 import { traefikLabels, validateTraefikLabels } from "./traefik-labels.js";
@@ -159,7 +160,7 @@ export function renderStack(input: RenderInput): RenderedStack {
         ...berthLabels,
         "berth.sha": sha,
         ...(input.ref === undefined ? {} : { "berth.ref": refLabel(input.ref) }),
-        ...(edgeRoute && isPublic ? routeLabels(edgeRoute, config.routing.caddy?.service ?? "berth-edge") : {}),
+        ...(edgeRoute && isPublic ? routeLabels(edgeRoute, (config.routing.caddy ?? DEFAULT_EDGE).service) : {}),
       },
       traefik,
       joinTraefik: traefik !== undefined,
@@ -185,7 +186,7 @@ export function renderStack(input: RenderInput): RenderedStack {
     labels: berthLabels,
   };
   if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
-  if (edgeRoute) networks[EDGE_NETWORK_KEY] = { external: true, name: config.routing.caddy?.network ?? "berth-edge" };
+  if (edgeRoute) networks[EDGE_NETWORK_KEY] = { external: true, name: (config.routing.caddy ?? DEFAULT_EDGE).network };
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
   if (problems.length > 0) throw templateError(input.templateFile, problems);
 
