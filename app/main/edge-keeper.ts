@@ -17,7 +17,11 @@ export function startEdgeKeeper(deps: JobDeps, intervalSeconds: number, log: Log
       seen.add(key);
       const router = deps.edgeFor(config.ssh, edge);
       try {
-        if (await router.configured()) continue;
+        if (await router.configured()) {
+          const changed = await router.refreshPinned();
+          if (changed > 0) log.info({ edge: edge.service, changed }, "pinned upstreams follow the tasks");
+          continue;
+        }
         const routes = await router.resync();
         log.info({ edge: edge.service, routes: routes.map((r) => r.host) }, "edge had no config: routes re-applied");
       } catch (err) {

@@ -18,6 +18,8 @@ export interface EdgeRouter {
   removeRoute(stack: string): Promise<void>;
   /** Loads the edge config built from every routed service that runs; returns the routes applied. */
   resync(): Promise<EdgeRoute[]>;
+  /** Re-resolves pinned upstreams (routes with a circuit breaker) and updates those whose tasks changed. */
+  refreshPinned(): Promise<number>;
   /** True when the edge runs Berth's config (false after a restart, until resync). */
   configured(): Promise<boolean>;
   /** The internal CA's root certificate (PEM), for probing through the edge; undefined in acme mode. */

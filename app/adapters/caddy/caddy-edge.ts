@@ -10,6 +10,8 @@ import {
   caddyRoute,
   edgeConfig,
   MARKER_ID,
+  needsPinnedUpstreams,
+  upstreamsJson,
   routeFromLabels,
   routeId,
   ROUTES_PATH,
@@ -18,7 +20,7 @@ import {
 } from "../../core/routing/edge-route.js";
 import { parseResponse, rawRequest, type RawResponse } from "./raw-http.js";
 import { dockerFailure } from "../swarm/docker-errors.js";
-import { TransientError } from "../../errors.js";
+import { FinalError, TransientError } from "../../errors.js";
 
 const READY_TIMEOUT_MS = 90_000;
 const POLL_MS = 300;
@@ -58,9 +60,10 @@ export function createCaddyEdge(target: SshTarget, edge: CaddyEdgeConfig, pool: 
     throw new TransientError("unreachable");
   }
 
+  // Caddy refusing a config is deterministic (a retry sends the same JSON): final. Reaching it is transient.
   async function expect(method: string, path: string, body: unknown, ok: (status: number) => boolean) {
     const res = await admin(method, path, body);
-    if (!ok(res.status)) throw new TransientError(`edge admin ${method} ${path}: ${res.status} ${res.body.trim()}`);
+    if (!ok(res.status)) throw new FinalError(`edge admin ${method} ${path}: ${res.status} ${res.body.trim()}`);
     return res;
   }
 
@@ -77,6 +80,24 @@ export function createCaddyEdge(target: SshTarget, edge: CaddyEdgeConfig, pool: 
       if (route) routes.push(route);
     }
     return routes.sort((a, b) => a.stack.localeCompare(b.stack));
+  }
+
+  /** Task addresses behind a Swarm service name, as the edge network's DNS answers inside the edge. */
+  async function resolve(name: string): Promise<string[]> {
+    container ??= await findContainer();
+    if (!container) throw new TransientError(`the edge service ${edge.service} has no running container`);
+    const result = await pool.exec(target, edgeArgs.resolve(container, name), { timeoutMs: 30_000 });
+    const answer = result.stdout
+      .split(/^Name:/m)
+      .slice(1)
+      .join("\n");
+    return [...new Set([...answer.matchAll(/^Address:\s*([0-9a-fA-F.:]+)\s*$/gm)].map((m) => m[1]!))].sort();
+  }
+
+  async function pinned(routes: readonly EdgeRoute[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const r of routes) if (needsPinnedUpstreams(r)) out.set(r.stack, await resolve(r.upstream));
+    return out;
   }
 
   const router: EdgeRouter = {
@@ -111,7 +132,7 @@ export function createCaddyEdge(target: SshTarget, edge: CaddyEdgeConfig, pool: 
 
     async resync() {
       const routes = await routesThatRun();
-      await expect("POST", "/load", edgeConfig(edge, routes), (s) => s === 200);
+      await expect("POST", "/load", edgeConfig(edge, routes, await pinned(routes)), (s) => s === 200);
       return routes;
     },
 
@@ -128,10 +149,27 @@ export function createCaddyEdge(target: SshTarget, edge: CaddyEdgeConfig, pool: 
         if (!list.includes(wildcard)) await expect("POST", AUTOMATE_PATH, wildcard, (s) => s === 200);
       }
       const id = `/id/${routeId(route.stack)}`;
-      const replaced = await admin("PATCH", id, caddyRoute(route));
+      const json = caddyRoute(route, (await pinned([route])).get(route.stack));
+      const replaced = await admin("PATCH", id, json);
       if (replaced.status === 200) return;
       // Inserted first, in front of the catch-all 404 (PUT on an array index inserts there).
-      await expect("PUT", `${ROUTES_PATH}/0`, caddyRoute(route), (s) => s === 200);
+      await expect("PUT", `${ROUTES_PATH}/0`, json, (s) => s === 200);
+    },
+
+    async refreshPinned() {
+      let changed = 0;
+      for (const route of (await routesThatRun()).filter(needsPinnedUpstreams)) {
+        const addresses = await resolve(route.upstream);
+        if (addresses.length === 0) continue; // between tasks: keep the last known ones rather than none
+        const path = `/id/${routeId(route.stack)}/handle/0/upstreams`;
+        const current = await admin("GET", path);
+        const want = upstreamsJson(route, addresses).upstreams;
+        if (current.status === 200 && JSON.stringify(JSON.parse(current.body || "null")) === JSON.stringify(want))
+          continue;
+        await expect("PATCH", path, want, (s) => s === 200);
+        changed++;
+      }
+      return changed;
     },
 
     async removeRoute(stack) {

@@ -20,7 +20,8 @@ export function caddyPolicy(policy: TrafficPolicy | undefined): {
     p.loadBalancing === "least-connections"
       ? { policy: "least_conn" }
       : p.loadBalancing === "sticky-cookie"
-        ? { policy: "cookie", name: p.stickyCookie ?? DEFAULT_STICKY_COOKIE, fallback: { policy: "round_robin" } }
+        ? // Caddy 2.6: a request without the cookie gets a random task and the cookie (no `fallback` before 2.7).
+          { policy: "cookie", name: p.stickyCookie ?? DEFAULT_STICKY_COOKIE }
         : { policy: "round_robin" };
   const loadBalancing: Json = { selection_policy: selection };
   if (p.retries) {

@@ -56,6 +56,8 @@ export const edgeArgs = {
     "status=running",
   ],
   admin: (container: string) => ["docker", "exec", "-i", container, "nc", "127.0.0.1", String(ADMIN_PORT)],
+  /** busybox nslookup inside the edge: the name's A records as the edge network's DNS gives them. */
+  resolve: (container: string, name: string) => ["docker", "exec", container, "nslookup", name],
   routedServices: (edge: CaddyEdgeConfig) => [
     "docker",
     "service",

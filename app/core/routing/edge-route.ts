@@ -51,7 +51,22 @@ export function routeFromLabels(
   return { stack, host, upstream: serviceName, port, ...(policy ? { policy } : {}) };
 }
 
-export function caddyRoute(route: EdgeRoute): Record<string, unknown> {
+/**
+ * Caddy 2.6 forgets the passive-health state of dynamic upstreams after every request (caddyserver/caddy#7539, fixed
+ * long after 2.6), so a circuit breaker needs fixed upstreams: the task addresses Berth resolved on the edge network,
+ * refreshed by the edge keeper when tasks change. Without a breaker the edge resolves the name itself every second.
+ */
+export const needsPinnedUpstreams = (route: EdgeRoute): boolean => route.policy?.circuitBreaker !== undefined;
+
+export function upstreamsJson(route: EdgeRoute, addresses?: readonly string[]): Record<string, unknown> {
+  if (addresses && needsPinnedUpstreams(route))
+    return { upstreams: addresses.map((a) => ({ dial: `${a.includes(":") ? `[${a}]` : a}:${route.port}` })) };
+  // Re-resolved every second: tasks come and go during updates and scaling (dnsrr, no virtual IP).
+  return { dynamic_upstreams: { source: "a", name: route.upstream, port: String(route.port), refresh: 1_000_000_000 } };
+}
+
+/** `addresses`: the tasks' addresses on the edge network, used when the route needs pinned upstreams. */
+export function caddyRoute(route: EdgeRoute, addresses?: readonly string[]): Record<string, unknown> {
   const policy = caddyPolicy(route.policy);
   return {
     "@id": routeId(route.stack),
@@ -59,8 +74,7 @@ export function caddyRoute(route: EdgeRoute): Record<string, unknown> {
     handle: [
       {
         handler: "reverse_proxy",
-        // Re-resolved every second: tasks come and go during updates and scaling (dnsrr, no virtual IP).
-        dynamic_upstreams: { source: "a", name: route.upstream, port: String(route.port), refresh: 1_000_000_000 },
+        ...upstreamsJson(route, addresses),
         load_balancing: policy.loadBalancing,
         ...(policy.healthChecks ? { health_checks: policy.healthChecks } : {}),
         transport: policy.transport,
@@ -78,7 +92,11 @@ export function wildcardFor(edge: CaddyEdgeConfig, host: string): string | undef
 }
 
 /** The whole edge config: admin on the container's loopback only, routes, a 404 for every other host, TLS. */
-export function edgeConfig(edge: CaddyEdgeConfig, routes: readonly EdgeRoute[]): Record<string, unknown> {
+export function edgeConfig(
+  edge: CaddyEdgeConfig,
+  routes: readonly EdgeRoute[],
+  addresses: ReadonlyMap<string, readonly string[]> = new Map(),
+): Record<string, unknown> {
   const issuer =
     edge.tls === "internal"
       ? { module: "internal" }
@@ -91,7 +109,14 @@ export function edgeConfig(edge: CaddyEdgeConfig, routes: readonly EdgeRoute[]):
   return {
     admin: { listen: "localhost:2019" },
     apps: {
-      http: { servers: { [EDGE_SERVER]: { listen: [":443"], routes: [...routes.map(caddyRoute), notFoundRoute()] } } },
+      http: {
+        servers: {
+          [EDGE_SERVER]: {
+            listen: [":443"],
+            routes: [...routes.map((r) => caddyRoute(r, addresses.get(r.stack))), notFoundRoute()],
+          },
+        },
+      },
       tls: {
         certificates: { automate: wildcards },
         automation: { policies: [{ issuers: [issuer] }] },
