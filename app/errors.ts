@@ -44,3 +44,15 @@ export class HostKeyMismatchError extends FinalError {
     this.name = "HostKeyMismatchError";
   }
 }
+
+/** The SSH connection to a manager could not be made (refused, timed out, reset): another manager may answer. */
+export class SshUnreachableError extends TransientError {
+  constructor(
+    readonly host: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, undefined, options);
+    this.name = "SshUnreachableError";
+  }
+}

@@ -66,6 +66,7 @@ export const dockerArgs = {
     ...ids(serviceIds),
   ],
   inspect: (objectIds: readonly string[]) => ["docker", "inspect", ...ids(objectIds)],
+  nodeNames: () => ["docker", "node", "ls", "--format", "{{.ID}} {{.Hostname}}"],
   serviceRollback: (fullName: string) => [
     "docker",
     "service",

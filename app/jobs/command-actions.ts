@@ -16,6 +16,8 @@ import { redact } from "../core/report/redact.js";
 import { rollbackTarget } from "../core/release.js";
 import { fenced, inline, truncate } from "../core/report/markdown.js";
 import { FinalError } from "../errors.js";
+import { serviceTable } from "../core/report/service-table.js";
+import { refreshStickyComment } from "./status-comment.js";
 
 export class CommandFailed extends Error {}
 
@@ -43,13 +45,8 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
     case "status": {
       const services = await swarm().stackServices(stack);
       if (services.length === 0) return `no preview is running (stack \`${stack}\` does not exist)`;
-      return [
-        "",
-        "",
-        "| service | running/desired |",
-        "|---|---|",
-        ...services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`),
-      ].join("\n");
+      await refreshStickyComment(run, stack, services);
+      return ["", "", ...serviceTable(services)].join("\n");
     }
     case "logs": {
       const tail = command.tail ?? commandSettings(config).logTailDefault;

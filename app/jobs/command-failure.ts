@@ -2,7 +2,7 @@
 // reply with the error, so the commenter is not left waiting for a command that will never run.
 import type { CommandJob } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
-import { commandReplyMarker } from "../core/commands/replies.js";
+import { postCommandReply } from "./command-reply.js";
 import { inline } from "../core/report/markdown.js";
 import { redact } from "../core/report/redact.js";
 import { repoRef } from "../core/repository.js";
@@ -14,10 +14,12 @@ export async function reportCommandFailure(data: CommandJob, jobId: string, err:
     const gh = await deps.commandGitHubFor(data.installationId);
     const repo = repoRef(data.repository);
     await gh.react(repo, data.commentId, "confused");
-    await gh.reply(
+    await postCommandReply(
+      gh,
       repo,
-      data.pr,
-      `${commandReplyMarker(data.commentId)}\n😕 The command could not run: ${inline(redact(err.message))}. Try again in a while; an admin can find job ${jobId} in Berth's log.`,
+      data,
+      `😕 The command could not run: ${inline(redact(err.message))}. Try again in a while; an admin can find job ${jobId} in Berth's log.`,
+      deps,
     );
   } catch (reportErr) {
     log.error({ err: reportErr, original: err.message }, "could not report a failed command to GitHub");

@@ -11,6 +11,7 @@ import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./previ
 import { applyStack } from "./apply-stack.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
 import { deployHooks } from "./environment-hooks.js";
+import { staleHead } from "./stale-head.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -42,6 +43,11 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return failOnConfig(report, view, entry.problems, deps, log);
   }
   if (!config.preview.enabled) return { outcome: "skipped", reason: "previews disabled in config" };
+  const stale = await staleHead(job, deps, log);
+  if (stale) {
+    log.info({ why: stale }, "not the PR's head any more; dropped");
+    return { outcome: "superseded", by: stale };
+  }
 
   const environment = previewEnvironment(config.app, job.pr);
   view.stack = environment.stack;

@@ -19,6 +19,8 @@ import type { EdgeRouter } from "../ports/edge-router.js";
 import type { CaddyEdgeConfig } from "../core/config/types.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
+import type { CommandReplyStore } from "../ports/command-replies.js";
+
 export interface JobDeps {
   configs: ConfigSource;
   swarmFor(target: SshTarget): SwarmPort;
@@ -47,6 +49,8 @@ export interface JobDeps {
   replicas?: ReplicaStore;
   /** PRs, permissions, reactions and replies for slash commands; absent → command jobs fail with a clear error. */
   commandGitHubFor?(installationId: number): Promise<CommandGitHub>;
+  /** The reply Berth posted to each command comment, so a retried job edits it instead of posting another. */
+  commandReplies?: CommandReplyStore;
   /** Routing mode caddy: the Swarm's Caddy edge reached through the manager; absent → caddy configs fail clearly. */
   edgeFor?(target: SshTarget, edge: CaddyEdgeConfig): EdgeRouter;
 }

@@ -89,7 +89,7 @@ export class PreviewReport {
   /** Queue the newest picture; returns at once. */
   update(view: EnvironmentView): void {
     this.pending = { ...view, services: [...view.services] };
-    this.sending ??= this.drain().finally(() => (this.sending = undefined));
+    this.sending ??= this.drain();
   }
 
   /** Wait until the newest view reached GitHub; rethrows a reporting failure (GitHub 5xx → the job retries). */
@@ -128,17 +128,23 @@ export class PreviewReport {
   }
 
   private async drain(): Promise<void> {
-    await this.ready;
-    if (this.failure) return;
-    while (this.pending) {
-      const view = this.pending;
-      this.pending = undefined;
-      try {
-        await this.send(view);
-      } catch (err) {
-        this.failure = err;
-        this.deps.log.warn({ err, phase: view.phase }, "could not report to GitHub");
+    try {
+      await this.ready;
+      if (this.failure) return;
+      while (this.pending) {
+        const view = this.pending;
+        this.pending = undefined;
+        try {
+          await this.send(view);
+        } catch (err) {
+          this.failure = err;
+          this.deps.log.warn({ err, phase: view.phase }, "could not report to GitHub");
+        }
       }
+    } finally {
+      // Cleared in the same step that found nothing pending, so a view queued right after starts a new sender (a
+      // .finally() callback left a gap in which the job's final view was queued behind a stopped sender and lost).
+      this.sending = undefined;
     }
   }
 

@@ -8,7 +8,9 @@ import type { RepoRef } from "../ports/github-reporter.js";
 import { parseComment, type ParsedLine } from "../core/commands/parse.js";
 import { authorize } from "../core/commands/authorize.js";
 import { commandSettings } from "../core/commands/settings.js";
-import { commandReplyMarker, helpText, parseRefusal, refusal, resultReply } from "../core/commands/replies.js";
+import { helpText, parseRefusal, refusal, resultReply, tooManyCommands } from "../core/commands/replies.js";
+import { MAX_COMMAND_LINES } from "../core/commands/hostile-lines.js";
+import { postCommandReply } from "./command-reply.js";
 import { formatProblems } from "../core/config/index.js";
 import { redact } from "../core/report/redact.js";
 import { inline } from "../core/report/markdown.js";
@@ -35,7 +37,7 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   if (!deps.commandGitHubFor) throw new FinalError("this worker was started without a GitHub client for commands");
   const gh = await deps.commandGitHubFor(job.installationId);
   const repo = repoRef(job.repository);
-  const answer = (ok: boolean, body: string) => finish(gh, repo, job, ok, body);
+  const answer = (ok: boolean, body: string) => finish(gh, repo, job, ok, body, deps);
 
   const config = entry.config;
   if (!config)
@@ -46,6 +48,10 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   const settings = commandSettings(config);
   if (!settings.enabled) return { outcome: "skipped", reason: "commands disabled in config" };
 
+  if (parsed.length > MAX_COMMAND_LINES) {
+    log.info({ lines: parsed.length }, "command refused: too many command lines");
+    return answer(false, tooManyCommands(parsed.length));
+  }
   const unparsed = parsed.filter((p): p is Extract<ParsedLine, { ok: false }> => !p.ok);
   if (unparsed.length > 0) {
     log.info({ lines: unparsed.map((p) => p.message) }, "command refused: does not parse");
@@ -108,9 +114,10 @@ async function finish(
   job: CommandJob,
   ok: boolean,
   body: string,
+  deps: JobDeps,
 ): Promise<JobResult> {
   await gh.react(repo, job.commentId, ok ? "rocket" : "confused");
-  await gh.reply(repo, job.pr, `${commandReplyMarker(job.commentId)}\n${body}`);
+  await postCommandReply(gh, repo, job, body, deps);
   return ok
     ? { outcome: "done", detail: "commands ran" }
     : { outcome: "failed", reason: body.split("\n")[0]!.slice(0, 200) };

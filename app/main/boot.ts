@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import { createProbot } from "probot";
 import { parseEnv, type BerthEnv } from "./env.js";
+import { withFileVariables } from "./file-variables.js";
 import { createLogger } from "./logger.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { startServer } from "./server.js";
@@ -12,6 +13,7 @@ import { createDeployQueue } from "../queue/queue.js";
 import { startDeployWorker } from "../queue/worker.js";
 import { runJob } from "../jobs/run-job.js";
 import { reportJobFailure } from "../jobs/report-job-failure.js";
+import { closeSupersededJob } from "../jobs/close-superseded-job.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 import { startEdgeKeeper } from "./edge-keeper.js";
@@ -43,7 +45,15 @@ export async function boot(
       templatesDir: env.templatesDir,
       variables: env.configVariables,
     });
-    server = await startServer({ probot, enqueue, redis, port: env.port, host: env.host, configs });
+    server = await startServer({
+      probot,
+      enqueue,
+      redis,
+      port: env.port,
+      host: env.host,
+      configs,
+      webhookSecret: env.webhookSecret,
+    });
     const address = server.address();
     log.info({ port: typeof address === "object" && address ? address.port : env.port }, "webhook server listening");
     closers.push(() => new Promise((r) => server!.close(() => r(undefined))));
@@ -57,6 +67,7 @@ export async function boot(
       logger: log,
       handler: (data, ctx) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
       onExhausted: (data, err, jobId) => reportJobFailure(data, jobId, err, deps),
+      onSuperseded: (data, jobId) => closeSupersededJob(data, jobId, deps),
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
@@ -78,7 +89,7 @@ export async function boot(
 export async function main(roles: { server: boolean; worker: boolean }): Promise<void> {
   let running: Running;
   try {
-    running = await boot(roles);
+    running = await boot(roles, withFileVariables(process.env));
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

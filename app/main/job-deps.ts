@@ -16,10 +16,12 @@ import { createApprovalStore } from "../adapters/redis/approvals.js";
 import { createActivityStore } from "../adapters/redis/activity.js";
 import { createPullRequestTrust } from "../adapters/redis/pull-request-trust.js";
 import { createReplicaStore } from "../adapters/redis/replicas.js";
+import { createCommandReplyStore } from "../adapters/redis/command-replies.js";
 import { createCommandGitHub } from "../adapters/github/octokit-commands.js";
 import type { Enqueue } from "../events/enqueue.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
+import { failoverPool, managersOf } from "../adapters/ssh/failover.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { createSecretSource } from "../adapters/secrets/env-file-secrets.js";
@@ -37,7 +39,7 @@ export function buildJobDeps(args: {
 }): { deps: JobDeps; close: () => Promise<void> } {
   const { env, probot, redis, log, enqueue } = args;
   const knownSecrets = args.knownSecrets ?? new KnownSecrets();
-  const pool = createSshPool({ log });
+  const pool = failoverPool(createSshPool({ log }), log);
   const swarms = new Map<string, SwarmPort>();
   const edges = new Map<string, EdgeRouter>();
   const deps: JobDeps = {
@@ -47,7 +49,8 @@ export function buildJobDeps(args: {
       variables: env.configVariables,
     }),
     swarmFor: (target: SshTarget) => {
-      const key = `${target.user}@${target.host}:${target.port}`;
+      // Two configs may name the same first manager with different fallbacks or pinned keys: all of it is the key.
+      const key = JSON.stringify(managersOf(target));
       const known = swarms.get(key);
       if (known) return known;
       const swarm = createSshSwarm(target, pool);
@@ -82,6 +85,7 @@ export function buildJobDeps(args: {
     // Replies quote logs and errors: they pass the same redaction as every other write to GitHub.
     commandGitHubFor: async (installationId) =>
       redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
+    commandReplies: createCommandReplyStore(redis, env.queuePrefix),
   };
   return { deps, close: async () => pool.closeAll() };
 }

@@ -7,6 +7,7 @@ import { berthApp } from "../index.js";
 import type { Enqueue } from "../events/enqueue.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import { checkRedis } from "../adapters/redis/connection.js";
+import { takeWebhook } from "./webhook-intake.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -17,6 +18,9 @@ export async function startServer(opts: {
   port: number;
   host: string;
   configs?: ConfigSource;
+  webhookSecret: string;
+  /** Largest body accepted; GitHub's 25 MB cap unless a test lowers it. */
+  maxWebhookBytes?: number;
 }): Promise<Server> {
   const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), {
     probot: opts.probot,
@@ -30,6 +34,26 @@ export async function startServer(opts: {
       });
       return;
     }
+    if (req.method === "POST" && isWebhookPath(req.url)) {
+      void takeWebhook(req, { secret: opts.webhookSecret, log: opts.probot.log, maxBytes: opts.maxWebhookBytes }).then(
+        (intake) => {
+          if (!intake.ok) {
+            // Closing the connection stops a sender that is still streaming an oversized body.
+            res.writeHead(intake.status, { "content-type": "application/json", connection: "close" });
+            res.end(JSON.stringify({ error: intake.error }), () => req.destroy());
+            return;
+          }
+          // Probot reads a body that was already read from rawBody, and verifies its signature again.
+          Object.assign(req, { body: intake.payload, rawBody: intake.raw });
+          void middleware(req, res);
+        },
+        (err: unknown) => {
+          opts.probot.log.warn({ err: String(err) }, "webhook request failed while reading its body");
+          res.destroy();
+        },
+      );
+      return;
+    }
     void middleware(req, res, () => {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "not found" }));
@@ -40,4 +64,9 @@ export async function startServer(opts: {
     server.listen(opts.port, opts.host, () => resolve());
   });
   return server;
+}
+
+function isWebhookPath(url: string | undefined): boolean {
+  const path = (url ?? "").split("?")[0]!.replace(/\/+$/, "");
+  return path === WEBHOOK_PATH;
 }

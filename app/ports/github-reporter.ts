@@ -40,6 +40,8 @@ export interface GitHubReporter {
   updateCheckRun(repo: RepoRef, id: number, state: CheckRunState): Promise<void>;
   createDeployment(repo: RepoRef, spec: DeploymentSpec): Promise<number>;
   createDeploymentStatus(repo: RepoRef, deploymentId: number, status: DeploymentStatusSpec): Promise<void>;
+  /** Ids of the environment's deployments whose newest status is not inactive (reads only). */
+  activeDeployments(repo: RepoRef, environment: string): Promise<number[]>;
   /** Marks every deployment of the environment that is not already inactive as inactive. */
   deactivateEnvironment(repo: RepoRef, environment: string, description: string): Promise<number[]>;
   /** Finds the comment carrying `marker` on the issue/PR and edits it, or creates it. Returns the comment id. */

@@ -23,6 +23,8 @@ export interface CommandGitHub {
   react(repo: RepoRef, commentId: number, reaction: Reaction): Promise<void>;
   /** Posts a new comment on the PR; returns its id. */
   reply(repo: RepoRef, number: number, body: string): Promise<number>;
+  /** Replaces the body of a comment Berth posted (a retried command job answers in its first reply). */
+  editReply(repo: RepoRef, commentId: number, body: string): Promise<void>;
   /** SHAs deployed to an environment (GitHub Deployments), newest first. */
   deployedShas(repo: RepoRef, environment: string): Promise<string[]>;
 }

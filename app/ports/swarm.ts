@@ -20,6 +20,10 @@ export interface ServiceStatus {
   /** Swarm UpdateStatus.State if any: updating, paused, completed, rollback_started, rollback_completed… */
   updateState?: string;
   updateMessage?: string;
+  /** Host names of the nodes running those tasks, one entry per task (stackServices only; polls skip it). */
+  nodes?: string[];
+  /** The commit the service was deployed for (its berth.sha label). */
+  sha?: string;
 }
 
 export interface StackProgress {

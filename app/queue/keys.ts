@@ -10,3 +10,10 @@ export const keys = {
 export function jobIdFor(deliveryId: string): string {
   return `d-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 120)}`;
 }
+
+/** GitHub writes waiting to be sent (finals and comments), per owning process, and the owners' liveness leases. */
+export const writeKeys = {
+  owners: (prefix: string) => `${prefix}:berth:gh-writes:owners`,
+  pending: (prefix: string, owner: string) => `${prefix}:berth:gh-writes:pending:${owner}`,
+  lease: (prefix: string, owner: string) => `${prefix}:berth:gh-writes:lease:${owner}`,
+};

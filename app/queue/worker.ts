@@ -23,6 +23,8 @@ export interface DeployWorkerOptions {
   concurrency: number;
   handler: (data: JobData, ctx: HandlerContext) => Promise<JobResult>;
   onExhausted?: (data: JobData, err: Error, jobId: string) => Promise<void>;
+  /** A job dropped for a newer one may have reported already (recovered after a crash): close what it opened. */
+  onSuperseded?: (data: JobData, jobId: string) => Promise<void>;
   logger?: Logger;
   lockTtlMs?: number;
   /** How long a job waits before looking again at a busy environment. */
@@ -46,6 +48,11 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
     const latest = supersedes(data) ? await latestJob(opts.connection, opts.prefix, envKey) : undefined;
     if (latest && latest.jobId !== job.id && latest.receivedAt > data.receivedAt) {
       opts.logger?.info({ job: job.id, by: latest.jobId, envKey }, "superseded by a newer job for this environment");
+      await opts
+        .onSuperseded?.(data, job.id!)
+        .catch((err: Error) =>
+          opts.logger?.warn({ job: job.id, err: err.message }, "could not close the superseded job's reports"),
+        );
       return { outcome: "superseded", by: latest.jobId };
     }
     const lockToken = await lock.acquire(envKey, { jobId: job.id!, sha: shaOf(data), kind: data.kind }, lockTtlMs);

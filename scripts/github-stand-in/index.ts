@@ -8,21 +8,28 @@ import { once } from "node:events";
 import { emptyState, type RecordedRequest, type StandInState } from "./state.js";
 import { routes } from "./routes.js";
 import { verifyAppJwt } from "./app-jwt.js";
+import { createWriteLimits, type WriteLimitOptions } from "./write-limits.js";
+import { createGitHubFaults, type GitHubFaults } from "./faults.js";
 
 export interface GitHubStandIn {
   url: string;
   port: number;
   requests: RecordedRequest[];
   state: StandInState;
+  writeLimits: ReturnType<typeof createWriteLimits>;
   setPermission(repo: string, user: string, permission: string): void;
+  /** Injected failures (faults.ts): the next N writes answer 502 or a secondary-limit 403. */
+  faults: GitHubFaults;
   close(): Promise<void>;
 }
 
 export async function startGitHubStandIn(
-  opts: { port?: number; appId?: number; privateKey?: string } = {},
+  opts: { port?: number; appId?: number; privateKey?: string; writeLimits?: Partial<WriteLimitOptions> } = {},
 ): Promise<GitHubStandIn> {
   let state = emptyState();
+  const writeLimits = createWriteLimits(opts.writeLimits);
   const requests: RecordedRequest[] = [];
+  const faults = createGitHubFaults();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -44,10 +51,16 @@ export async function startGitHubStandIn(
           deployments: [...state.deployments.values()].map((d) => ({ ...d, statuses: state.statuses.get(d.id) })),
           comments: [...state.comments.values()],
         });
+      if (url.pathname === "/_standin/writes") return send(200, writeLimits.report());
       if (url.pathname === "/_standin/reset") {
         state = emptyState();
+        writeLimits.reset();
         requests.length = 0;
         return send(200, { ok: true });
+      }
+      if (url.pathname === "/_standin/faults") {
+        if (req.method === "POST") faults.arm(JSON.parse(raw || "{}"));
+        return send(200, faults.state());
       }
       if (url.pathname === "/_standin/permission") {
         const b = JSON.parse(raw || "{}");
@@ -66,8 +79,10 @@ export async function startGitHubStandIn(
     const record: RecordedRequest = { at: Date.now(), method: req.method ?? "GET", path, query, body, status: 0 };
     requests.push(record);
     const auth = req.headers.authorization ?? "";
-    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined;
-    for (const [method, pattern, handler] of routes) {
+    // Injected faults first (they stand for GitHub's own failures), then the enforced secondary write limits.
+    let result: { status: number; body: unknown; headers?: Record<string, string> } | undefined =
+      faults.take(record.method, path) ?? writeLimits.admit(record.method, path, auth);
+    for (const [method, pattern, handler] of result ? [] : routes) {
       const m = method === req.method ? pattern.exec(path) : null;
       if (!m) continue;
       if (path.endsWith("/access_tokens") && opts.privateKey && opts.appId) {
@@ -92,6 +107,7 @@ export async function startGitHubStandIn(
     }
     result ??= { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
     record.status = result.status;
+    writeLimits.observe(path, result);
     send(result.status, result.body, result.headers);
   });
   server.listen(opts.port ?? 0, "127.0.0.1");
@@ -101,10 +117,12 @@ export async function startGitHubStandIn(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    writeLimits,
     get state() {
       return state;
     },
     setPermission: (repo, user, permission) => state.permissions.set(`${repo}:${user}`, permission),
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -114,6 +132,9 @@ export async function startGitHubStandIn(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const standIn = await startGitHubStandIn({ port: Number(process.env.PORT ?? 0) });
+  const standIn = await startGitHubStandIn({
+    port: Number(process.env.PORT ?? 0),
+    writeLimits: { enforce: process.env.STANDIN_ENFORCE_WRITE_LIMITS === "1" },
+  });
   console.log(`GitHub stand-in listening on ${standIn.url} (API under ${standIn.url}/api/v3)`);
 }

@@ -13,6 +13,7 @@ stop() { # name pidfile
   fi
   rm -f "$2"
 }
+bash "$(dirname "${BASH_SOURCE[0]}")/node2.sh" down
 stop docker-registry "$STATE/registry/registry.pid"
 stop sshd "$STATE/ssh/sshd.pid"
 stop redis "$STATE/redis.pid"

@@ -119,6 +119,12 @@ fi
 bash "$HERE/../test-images/build.sh"
 bash "$HERE/../test-images/build-edge.sh"
 
+# --- the two-node fault Swarm (its own manager + worker in network namespaces; see node2.sh) --------------------
+rm -f "$STATE/env.faults"
+if [ "${BERTH_NODES:-2}" != "1" ]; then
+  bash "$HERE/node2.sh" up 9>&- || die "the two-node Swarm did not come up (BERTH_NODES=1 skips it)"
+fi
+
 # --- coordinates for Berth, the demo and the tests ------------------------------------------------------------
 cat >"$STATE/env.tmp" <<ENV
 BERTH_SSH_HOST=127.0.0.1
@@ -131,6 +137,7 @@ BERTH_TEST_IMAGE=berth-test-web:1
 BERTH_BROKEN_IMAGE=berth-test-broken:1
 BERTH_REGISTRY=127.0.0.1:5055
 ENV
+[ -f "$STATE/env.faults" ] && cat "$STATE/env.faults" >>"$STATE/env.tmp"
 mv "$STATE/env.tmp" "$STATE/env"
 
 # --- verify ---------------------------------------------------------------------------------------------------

@@ -88,11 +88,11 @@ export async function startBerth(opts: {
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000; // tsx compiles on start: slow on a loaded 2-core machine
   // A worker has no HTTP server: it is up once it says so.
   while (entry === "start-worker.ts" && !out.includes("worker started")) {
     if (child.exitCode !== null) throw new Error(`Berth worker exited with ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`Berth worker did not start within 30 s:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`Berth worker did not start within 90 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   for (; entry !== "start-worker.ts";) {
@@ -105,7 +105,7 @@ export async function startBerth(opts: {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`Berth did not answer /healthz within 30 s:\n${out}`);
+      throw new Error(`Berth did not answer /healthz within 90 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -49,3 +49,4 @@ build() { # name:tag entry-script [with-caddy]
 build berth-test-web:1 web-entry.sh
 build berth-test-broken:1 broken-entry.sh
 build berth-test-ingress:1 ingress-entry.sh caddy
+build berth-test-flaky:1 flaky-entry.sh

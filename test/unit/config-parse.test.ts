@@ -112,7 +112,7 @@ describe("parseDeployConfig: problems point at the place to fix", () => {
   it("an unknown key with no near neighbour lists the allowed keys", () => {
     const text = MINIMAL.replace("ssh:\n", "ssh:\n  password: hunter2\n");
     expect(brief(problemsOf(text))).toEqual([
-      "5:3 /ssh/password unknown key 'password'; allowed keys: host, port, user, privateKeyPath, hostKey",
+      "5:3 /ssh/password unknown key 'password'; allowed keys: host, port, user, privateKeyPath, hostKey, hosts",
     ]);
   });
 

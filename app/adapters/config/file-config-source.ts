@@ -1,10 +1,11 @@
 // Reads deploy-configs/*.yml and templates/ from the bot's disk on every job, so a config change applies to the
 // next deploy without a restart. Files are small; a cache would only add staleness.
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { readFile, realpath } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import type { ConfigSource, RepositoryConfig } from "../../ports/config-source.js";
 import { indexConfigs } from "../../core/config/index.js";
 import { ConfigError } from "../../errors.js";
+import { readConfigFiles } from "./read-config-files.js";
 
 const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 
@@ -15,16 +16,7 @@ export function createFileConfigSource(opts: {
   cwd?: string;
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
-  const index = async () => {
-    const names = (await readdir(opts.configDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-    const files = await Promise.all(
-      names.map(async (n) => ({
-        file: shown(join(opts.configDir, n)),
-        text: await readFile(join(opts.configDir, n), "utf8"),
-      })),
-    );
-    return indexConfigs(files, opts.variables).byRepository;
-  };
+  const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
   return {
     async forRepository(repository: string): Promise<RepositoryConfig | undefined> {
       return (await index()).get(repository.toLowerCase());
@@ -36,10 +28,21 @@ export function createFileConfigSource(opts: {
       const file = join(opts.templatesDir, name);
       if (!TEMPLATE_NAME.test(name))
         throw new ConfigError(`template name ${JSON.stringify(name)} is not a plain .yml file name`);
-      try {
-        return { file: shown(file), text: await readFile(file, "utf8") };
-      } catch {
+      const real = await realpath(file).catch(() => undefined);
+      if (!real)
         throw new ConfigError(`template ${shown(file)} does not exist; add it or fix 'template' in the deploy config`);
+      // A link inside templates/ may point anywhere on the bot's disk; only files inside the directory are templates.
+      // The message never names the link's target: it is shown on the pull request.
+      const root = await realpath(opts.templatesDir);
+      if (!real.startsWith(root + sep))
+        throw new ConfigError(
+          `template ${shown(file)} is a link to a file outside ${shown(opts.templatesDir)}; ` +
+            "templates must be files inside the templates directory",
+        );
+      try {
+        return { file: shown(file), text: await readFile(real, "utf8") };
+      } catch {
+        throw new ConfigError(`template ${shown(file)} cannot be read; check its permissions`);
       }
     },
   };

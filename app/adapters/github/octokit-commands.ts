@@ -61,6 +61,16 @@ export function createCommandGitHub(octokit: OctokitLike): CommandGitHub {
       return data.id as number;
     },
 
+    async editReply(repo, commentId, body) {
+      await call("edit comment", () =>
+        octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          ...repo,
+          comment_id: commentId,
+          body,
+        }),
+      );
+    },
+
     async deployedShas(repo, environment) {
       const list = await call("list deployments", () =>
         octokit.paginate("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 100 }),

@@ -77,11 +77,11 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
       );
     },
 
-    async deactivateEnvironment(repo, environment, description) {
+    async activeDeployments(repo, environment) {
       const deployments = await call("list deployments", () =>
         octokit.paginate("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 100 }),
       );
-      const deactivated: number[] = [];
+      const active: number[] = [];
       for (const d of deployments) {
         const statuses = await call("list deployment statuses", () =>
           octokit.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
@@ -90,11 +90,15 @@ export function createGitHubReporter(octokit: OctokitLike): GitHubReporter {
             per_page: 1,
           }),
         );
-        if (statuses.data[0]?.state === "inactive") continue;
-        await reporter.createDeploymentStatus(repo, d.id, { state: "inactive", description });
-        deactivated.push(d.id);
+        if (statuses.data[0]?.state !== "inactive") active.push(d.id as number);
       }
-      return deactivated;
+      return active;
+    },
+
+    async deactivateEnvironment(repo, environment, description) {
+      const active = await reporter.activeDeployments(repo, environment);
+      for (const id of active) await reporter.createDeploymentStatus(repo, id, { state: "inactive", description });
+      return active;
     },
 
     async upsertStickyComment(repo, issueNumber, marker, body) {

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { Client } from "ssh2";
 import type { Logger } from "pino";
 import type { SshTarget } from "../../core/config/types.js";
-import { HostKeyMismatchError, TransientError } from "../../errors.js";
+import { HostKeyMismatchError, SshUnreachableError, TransientError } from "../../errors.js";
 import { hostKeyMatches, fingerprint } from "./host-key.js";
 import { commandLine } from "./shell-quote.js";
 import { Semaphore } from "./semaphore.js";
@@ -51,7 +51,11 @@ export function createSshPool(opts: { log?: Logger; maxChannels?: number; connec
           if (offered && !hostKeyMatches(target.hostKey, offered)) {
             reject(new HostKeyMismatchError(`${target.host}:${target.port}`, target.hostKey, fingerprint(offered)));
           } else {
-            reject(new TransientError(`SSH to ${key} failed: ${err.message}`, undefined, { cause: err }));
+            reject(
+              new SshUnreachableError(`${target.host}:${target.port}`, `SSH to ${key} failed: ${err.message}`, {
+                cause: err,
+              }),
+            );
           }
         });
         client.connect({

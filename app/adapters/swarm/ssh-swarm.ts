@@ -116,7 +116,12 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
 
     async stackServices(stack): Promise<ServiceStatus[]> {
       const { services, tasks } = await snapshot(stack);
-      return serviceStatuses(stack, services, tasks);
+      if (services.length === 0) return [];
+      // Which node runs what: a lost node shows as its tasks moving (only a manager can list nodes).
+      const nodeNames = new Map(
+        lines(await run("docker node ls", dockerArgs.nodeNames())).map((l) => l.split(" ", 2) as [string, string]),
+      );
+      return serviceStatuses(stack, services, tasks, nodeNames);
     },
 
     async rollbackServices(fullNames) {

@@ -16,21 +16,28 @@ export interface RawTask {
   ID: string;
   ServiceID: string;
   Slot?: number;
+  NodeID?: string;
   DesiredState: string;
   Status: { Timestamp: string; State: string; Message?: string; Err?: string };
 }
 
 const FAILED_STATES = new Set(["failed", "rejected"]);
 
-export function serviceStatuses(stack: string, services: RawService[], tasks: RawTask[]): ServiceStatus[] {
+export function serviceStatuses(
+  stack: string,
+  services: RawService[],
+  tasks: RawTask[],
+  nodeNames?: Map<string, string>,
+): ServiceStatus[] {
   return services
     .map((s) => {
       const short = s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name;
       // Tasks Swarm wants running are the current spec's (old ones get desired state shutdown during an update);
       // a task counts once its container runs — and with a healthcheck, Swarm reports running only once healthy.
-      const running = tasks.filter(
+      const runningTasks = tasks.filter(
         (t) => t.ServiceID === s.ID && t.DesiredState === "running" && t.Status.State === "running",
-      ).length;
+      );
+      const running = runningTasks.length;
       return {
         service: short,
         fullName: s.Spec.Name,
@@ -39,6 +46,10 @@ export function serviceStatuses(stack: string, services: RawService[], tasks: Ra
         running,
         updateState: s.UpdateStatus?.State,
         updateMessage: s.UpdateStatus?.Message,
+        ...(s.Spec.Labels?.["berth.sha"] ? { sha: s.Spec.Labels["berth.sha"] } : {}),
+        ...(nodeNames
+          ? { nodes: runningTasks.map((t) => nodeNames.get(t.NodeID ?? "") ?? t.NodeID ?? "?").sort() }
+          : {}),
       };
     })
     .sort((a, b) => a.service.localeCompare(b.service));

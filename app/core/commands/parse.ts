@@ -12,6 +12,7 @@ import {
   type CommandName,
   type Environment,
 } from "./grammar.js";
+import { invisibleIn, lookAlikeCommand } from "./hostile-lines.js";
 
 export type ParsedLine =
   | { ok: true; line: string; command: Command }
@@ -46,7 +47,7 @@ export function commandLines(body: string): string[] {
       continue;
     }
     if (fence || line.startsWith(">")) continue;
-    if (COMMAND_LINE.test(line)) out.push(line);
+    if (COMMAND_LINE.test(line) || lookAlikeCommand(line)) out.push(line);
   }
   return out;
 }
@@ -60,6 +61,8 @@ export function parseComment(body: string): ParsedLine[] {
 }
 
 export function parseLine(line: string): ParsedLine {
+  const hostile = lookAlikeCommand(line) ?? invisibleIn(line);
+  if (hostile) return refused(line, hostile);
   const meta = SHELL_META.exec(line);
   if (meta)
     return refused(line, `contains '${meta[0]}': commands take plain words and numbers only, one command per line`);

@@ -1,11 +1,12 @@
 // All deploy configs at once, indexed by the repository they serve. A file that fails validation is still filed
 // under its repository when its `repository:` line can be read, so the problems are reported on that
 // repository's pull requests instead of disappearing into the bot's log.
-import { isScalar, type Document } from "yaml";
+import { isScalar, LineCounter, type Document } from "yaml";
 import type { ConfigProblem, DeployConfig } from "./types.js";
 import { parseDeployConfig, type ParsedConfig } from "./parse.js";
 import type { Variables } from "./interpolate.js";
 import { positionOf } from "./yaml-positions.js";
+import { repositoryLine } from "./text-limits.js";
 
 export { parseDeployConfig, formatProblems, type ParsedConfig } from "./parse.js";
 export type { Variables } from "./interpolate.js";
@@ -26,14 +27,23 @@ export interface ConfigIndex {
 
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 
-export function indexConfigs(files: readonly { file: string; text: string }[], env: Variables): ConfigIndex {
+/** One file as read: `bytes` is its size on disk when `text` is only its beginning (an oversized file). */
+export interface ConfigFile {
+  file: string;
+  text: string;
+  bytes?: number;
+  /** The file could not be read (permissions, a directory, a dangling link): reported as its problem. */
+  readError?: string;
+}
+
+export function indexConfigs(files: readonly ConfigFile[], env: Variables): ConfigIndex {
   const byRepository = new Map<string, ConfigEntry>();
   const claims = new Map<string, { file: string; parsed: ParsedConfig }[]>();
   const unattributed: ConfigProblem[] = [];
 
-  for (const { file, text } of files) {
-    const parsed = parseDeployConfig(file, text, env);
-    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document);
+  for (const { file, text, bytes, readError } of files) {
+    const parsed = readError ? unreadable(file, readError) : parseSafely(file, text, env, bytes);
+    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document) ?? repositoryLine(text);
     if (!repository) {
       unattributed.push(...parsed.problems);
       continue;
@@ -70,6 +80,20 @@ export function indexConfigs(files: readonly { file: string; text: string }[], e
     entry.config = undefined;
   }
   return { byRepository, unattributed };
+}
+
+// Whatever one file contains, it is that file's problem: no exception from parsing it may stop the other files.
+function parseSafely(file: string, text: string, env: Variables, bytes?: number): ParsedConfig {
+  try {
+    return parseDeployConfig(file, text, env, bytes);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return unreadable(file, `could not be read as a deploy config: ${reason.slice(0, 200)}`);
+  }
+}
+
+function unreadable(file: string, message: string): ParsedConfig {
+  return { problems: [{ file, line: 1, col: 1, path: "", message }], lines: new LineCounter() };
 }
 
 function repositoryScalar(doc: Document | undefined): string | undefined {

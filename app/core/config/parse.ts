@@ -1,7 +1,7 @@
 // One deploy config file's text → a typed DeployConfig, or problems that each say file:line:col and what to fix.
 // Order: YAML syntax → ${VAR} substitution (on the parsed nodes) → JSON Schema (with defaults) → cross-field rules.
 // A later stage runs only when the earlier ones found nothing, so one mistake does not cascade into many.
-import { isMap, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
+import { isMap, LineCounter, parseDocument, visit, type Document, type YAMLError } from "yaml";
 import type { ConfigProblem, DeployConfig } from "./types.js";
 import { interpolateDocument, type Variables } from "./interpolate.js";
 import { validateAgainstSchema } from "./schema.js";
@@ -9,6 +9,7 @@ import { schemaMessages, type SchemaMessage } from "./schema-messages.js";
 import { crossCheck } from "./cross-checks.js";
 import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
 import { locate, offsetPosition, pointerSegments, positionOf } from "./yaml-positions.js";
+import { textLimitProblem } from "./text-limits.js";
 
 export interface ParsedConfig {
   config?: DeployConfig;
@@ -21,8 +22,12 @@ export interface ParsedConfig {
 
 const DEFAULT_MAX_REPLICAS = 5;
 
-export function parseDeployConfig(file: string, text: string, env: Variables): ParsedConfig {
+const MAX_ALIAS_COUNT = 100;
+
+export function parseDeployConfig(file: string, text: string, env: Variables, bytes?: number): ParsedConfig {
   const lines = new LineCounter();
+  const tooBig = textLimitProblem(file, text, bytes);
+  if (tooBig) return { problems: [tooBig], lines };
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e): ConfigProblem => ({
@@ -53,7 +58,13 @@ export function parseDeployConfig(file: string, text: string, env: Variables): P
   // judged by the schema: "${HOST} is not a host name" would only repeat the first message.
   const unset = interpolateDocument(doc, lines, file, env);
   const unsetAt = new Set(unset.map((p) => p.path));
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml refuses a document whose aliases expand past the count ("billion laughs"): a problem of this file only.
+    return { problems: [aliasProblem(file, doc, lines, err)], document: doc, lines };
+  }
   const at = (messages: SchemaMessage[]) =>
     messages.map((m): ConfigProblem => ({
       file,
@@ -89,11 +100,30 @@ function completeDefaults(config: Omit<DeployConfig, "file">): Omit<DeployConfig
   return config;
 }
 
+function aliasProblem(file: string, doc: Document, lines: LineCounter, err: unknown): ConfigProblem {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  const reason = err instanceof Error ? err.message : String(err);
+  return {
+    file,
+    ...offsetPosition(offset, lines),
+    path: "",
+    message: `aliases expand too far (${reason}); write the values out or use fewer than ${MAX_ALIAS_COUNT} aliases`,
+  };
+}
+
 function syntaxMessage(e: YAMLError, text: string): string {
   if (e.code === "DUPLICATE_KEY") {
     const key = /^[^:\s]+/.exec(text.slice(e.pos[0]))?.[0];
     return `duplicate key${key ? ` '${key}'` : ""}: each key may appear only once in a mapping; remove or merge one`;
   }
+  // The parser recurses per nesting level; text-limits.ts keeps nesting shallow, this is the last line of defence.
+  if (/call stack/i.test(e.message)) return "YAML nested too deeply to read; a deploy config needs only a few levels";
   return `YAML syntax: ${e.message}`;
 }
 

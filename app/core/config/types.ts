@@ -8,6 +8,8 @@ export interface SshTarget {
   privateKeyPath: string;
   /** Pinned host key: "ssh-ed25519 AAAA…" (as in known_hosts) or "SHA256:<base64>" fingerprint. */
   hostKey: string;
+  /** Other managers of the same Swarm, tried in order when the ones before cannot be reached. */
+  hosts?: { host: string; port: number; hostKey?: string }[];
 }
 
 export interface ResourceSpec {

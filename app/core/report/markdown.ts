@@ -8,7 +8,14 @@ export function fenced(lines: readonly string[]): string {
 }
 
 export function neutralise(text: string): string {
-  return text.replace(/@(?=[A-Za-z0-9])/g, "@\u200b").replace(/\r/g, "");
+  return (
+    text
+      .replace(/@(?=[A-Za-z0-9])/g, "@\u200b")
+      .replace(/\r/g, "")
+      // Controls, line separators and bidi overrides would reorder or hide text in the rendered comment.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028-\u202E\u2066-\u2069]/g, "\uFFFD")
+  );
 }
 
 /** For table cells and inline text. */

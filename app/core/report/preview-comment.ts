@@ -1,6 +1,7 @@
 // The one sticky PR comment: found again by its hidden marker and edited in place.
 import type { EnvironmentView } from "./view-model.js";
 import { inline, seconds, truncate } from "./markdown.js";
+import { serviceTable } from "./service-table.js";
 
 const MAX_COMMENT = 65_536;
 
@@ -19,6 +20,10 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
   ];
   switch (view.phase) {
     case "success":
+      if (view.observedAt !== undefined) {
+        lines.push(observedLine(view, commit, check));
+        break;
+      }
       lines.push(
         `✅ **Live at ${view.url}** — ${commit}, deployed in ${seconds((view.finishedAt ?? view.startedAt) - view.startedAt)}${check}`,
       );
@@ -45,14 +50,18 @@ export function previewComment(view: EnvironmentView, opts: { webBaseUrl?: strin
       lines.push(`⏳ **Deploying ${commit}**…${check}`);
   }
   if (view.services.length > 0 && view.phase !== "torn-down") {
-    lines.push(
-      "",
-      "| service | running/desired |",
-      "|---|---|",
-      ...view.services.map((s) => `| ${inline(s.service)} | ${s.running}/${s.desired} |`),
-    );
+    lines.push("", ...serviceTable(view.services));
   }
   return truncate(lines.join("\n"), MAX_COMMENT);
+}
+
+// A /status check re-reads the Swarm: the table is what runs now (after a node was lost, say), not the deploy's end.
+function observedLine(view: EnvironmentView, commit: string, check: string): string {
+  const at = new Date(view.observedAt!).toISOString();
+  const short = view.services.filter((s) => s.running < s.desired);
+  return short.length === 0
+    ? `✅ **Running ${commit}** — every task up as \`/status\` saw it at ${at}${check}`
+    : `⚠️ **Running ${commit} short of tasks** (${short.map((s) => `${inline(s.service)} ${s.running}/${s.desired}`).join(", ")}) as \`/status\` saw it at ${at}${check}`;
 }
 
 // Expired and evicted previews come back with /redeploy; closed ones by reopening the PR.

@@ -43,4 +43,6 @@ export interface EnvironmentView {
   policyNote?: string;
   /** Link to the check run, for the comment */
   checkRunUrl?: string;
+  /** Set when the view is a later look at the Swarm (/status), not a deploy's outcome: when it was taken. */
+  observedAt?: number;
 }

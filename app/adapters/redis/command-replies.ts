@@ -1,0 +1,19 @@
+import type { Redis } from "ioredis";
+import type { CommandReplyStore } from "../../ports/command-replies.js";
+
+// Retries and stalled jobs happen within minutes to hours; a week bounds the keys without a cleanup job.
+const TTL_SECONDS = 7 * 24 * 3600;
+
+export function createCommandReplyStore(redis: Redis, prefix: string): CommandReplyStore {
+  const key = (repository: string, commentId: number) =>
+    `${prefix}:berth:command-reply:${repository.toLowerCase()}#${commentId}`;
+  return {
+    async replyTo(repository, commentId) {
+      const raw = await redis.get(key(repository, commentId));
+      return raw === null ? undefined : Number(raw);
+    },
+    async remember(repository, commentId, replyId) {
+      await redis.set(key(repository, commentId), String(replyId), "EX", TTL_SECONDS);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// What most commands start from: the repository's deploy config (from the bot's config directory, with the same
+// ${VAR} interpolation), the environment it names, and a connection to its Swarm manager.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pino } from "pino";
+import type { DeployConfig } from "../../core/config/types.js";
+import type { EnvironmentRef } from "../../core/environment-types.js";
+import type { ConfigSource } from "../../ports/config-source.js";
+import type { SwarmPort } from "../../ports/swarm.js";
+import type { SwarmInventory } from "../../ports/swarm-inventory.js";
+import { formatProblems, indexConfigs } from "../../core/config/index.js";
+import { environmentNamed } from "../../core/environment-name.js";
+import { createFileConfigSource } from "../../adapters/config/file-config-source.js";
+import { createSshPool } from "../../adapters/ssh/pool.js";
+import { createSshSwarm } from "../../adapters/swarm/ssh-swarm.js";
+import { createSwarmInventory } from "../../adapters/swarm/swarm-inventory.js";
+import { CliFailure, UsageError, stringValue, type CliContext } from "./command.js";
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+export function repositoryArgument(value: string | undefined): string {
+  if (!value || !REPOSITORY.test(value))
+    throw new UsageError(`expected <owner/repo>, got ${JSON.stringify(value ?? "")}`);
+  return value;
+}
+
+export function configSource(ctx: CliContext): ConfigSource {
+  return createFileConfigSource({
+    configDir: stringValue(ctx, "config-dir") ?? "deploy-configs",
+    templatesDir: stringValue(ctx, "templates-dir") ?? "templates",
+    variables: ctx.env,
+  });
+}
+
+export async function loadConfig(
+  ctx: CliContext,
+  repository: string,
+): Promise<{ config: DeployConfig; source: ConfigSource }> {
+  const source = configSource(ctx);
+  const entry = await source.forRepository(repository);
+  if (!entry)
+    throw new CliFailure(`no deploy config in ${stringValue(ctx, "config-dir")} has repository: ${repository}`);
+  if (!entry.config || entry.problems.length > 0) throw new CliFailure(`\n${formatProblems(entry.problems)}`);
+  return { config: entry.config, source };
+}
+
+export function environmentArgument(config: DeployConfig, name: string | undefined): EnvironmentRef {
+  try {
+    return environmentNamed(config.app, name ?? "");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Runs fn with the manager's Swarm over one pooled SSH connection, closed afterwards. */
+export async function withSwarm<T>(
+  config: DeployConfig,
+  fn: (swarm: SwarmPort, inventory: SwarmInventory) => Promise<T>,
+): Promise<T> {
+  const pool = createSshPool({ log: pino({ level: "silent" }) });
+  try {
+    return await fn(createSshSwarm(config.ssh, pool), createSwarmInventory(config.ssh, pool));
+  } catch (e) {
+    if (e instanceof CliFailure || e instanceof UsageError) throw e;
+    throw new CliFailure(`${config.ssh.user}@${config.ssh.host}:${config.ssh.port}: ${(e as Error).message}`);
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+/** Every valid config in the directory (status without a repository asks each distinct manager once). */
+export async function loadAllConfigs(ctx: CliContext): Promise<DeployConfig[]> {
+  const dir = stringValue(ctx, "config-dir") ?? "deploy-configs";
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (e) {
+    throw new CliFailure(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const files = await Promise.all(
+    names.map(async (n) => ({ file: join(dir, n), text: await readFile(join(dir, n), "utf8") })),
+  );
+  return [...indexConfigs(files, ctx.env).byRepository.values()].flatMap((e) =>
+    e.config && e.problems.length === 0 ? [e.config] : [],
+  );
+}
