@@ -12,7 +12,7 @@ import { pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
-import { deployHooks } from "./environment-hooks.js";
+import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { closeSuperseded, environmentReport } from "./environment-report.js";
 import { checkGates, resolveCommit, type Target } from "./environment-gates.js";
@@ -207,6 +207,14 @@ export async function deployEnvironment(job: DeployEnvironmentJob, ctx: JobConte
     view.servingNow = servingNow(history, view.servingNow);
     return fail(view.reason ?? "deploy failed");
   }
+  await environmentHealthy(deps, {
+    config,
+    stack: environment.stack,
+    environment: env,
+    sha: target.sha,
+    url: plan.url,
+    services: Object.keys(config.services),
+  });
   const release = await recordRelease({ job, target, config, environment, plan, view, history, deps, log });
   await report.finish(view, "success", deps.clock.now());
   log.info({ url: view.url, release: release.id, ms: deps.clock.now() - startedAt }, `${env} is live`);

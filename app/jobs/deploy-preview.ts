@@ -10,7 +10,7 @@ import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
-import { deployHooks } from "./environment-hooks.js";
+import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { staleHead } from "./stale-head.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -113,6 +113,14 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
   if (removedSecrets.length > 0) log.info({ removedSecrets }, "removed secrets no longer used");
 
+  await environmentHealthy(deps, {
+    config,
+    stack: environment.stack,
+    environment: environment.name,
+    sha: job.sha,
+    url: rendered.url,
+    services: rendered.services,
+  });
   const finishedAt = deps.clock.now();
   await report.finish(view, "success", finishedAt);
   log.info({ url: view.url, ms: finishedAt - startedAt }, "preview is live");

@@ -16,6 +16,7 @@ import type { GitHubCommits } from "../ports/github-commits.js";
 import type { ReplicaStore } from "../ports/replica-store.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
 import type { EdgeRouter } from "../ports/edge-router.js";
+import type { ServiceRegistry } from "../ports/service-registry.js";
 import type { CaddyEdgeConfig } from "../core/config/types.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
@@ -53,6 +54,8 @@ export interface JobDeps {
   commandReplies?: CommandReplyStore;
   /** Routing mode caddy: the Swarm's Caddy edge reached through the manager; absent → caddy configs fail clearly. */
   edgeFor?(target: SshTarget, edge: CaddyEdgeConfig): EdgeRouter;
+  /** Service registry (etcd or Consul) healthy environments are registered in; absent → no registration. */
+  registry?: ServiceRegistry;
 }
 
 export interface JobContext {

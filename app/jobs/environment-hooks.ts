@@ -5,6 +5,7 @@ import type { EdgeRoute } from "../core/routing/edge-route.js";
 import type { EdgeProbe, EdgeRouter } from "../ports/edge-router.js";
 import type { JobDeps } from "./deps.js";
 import { FinalError } from "../errors.js";
+import { registryEntries, type HealthyEnvironment } from "../core/discovery/entries.js";
 import { edgeRouteFor } from "../core/routing/edge-for-environment.js";
 import { DEFAULT_EDGE } from "../core/routing/edge-defaults.js";
 
@@ -53,7 +54,36 @@ export function deployHooks(
   };
 }
 
-/** After a teardown: the environment's route leaves the edge (404 from then on). */
-export async function environmentTornDown(deps: JobDeps, config: DeployConfig, stack: string): Promise<void> {
+/** After a teardown: the environment's route leaves the edge (404 from then on), its entries leave the registry. */
+export async function environmentTornDown(
+  deps: JobDeps,
+  config: DeployConfig,
+  stack: string,
+  environment: string,
+): Promise<void> {
   await edgeOf(deps, config)?.removeRoute(stack);
+  if (!deps.registry) return;
+  try {
+    const removed = await deps.registry.deregisterEnvironment(config.repository, environment);
+    deps.log.info({ stack, removed }, "deregistered from the service registry");
+  } catch (err) {
+    // The reconciliation pass removes what no longer runs.
+    deps.log.warn({ err, stack }, "could not deregister; the registry keeper will");
+  }
+}
+
+/** Healthy: every service of the environment goes into the registry. A registry outage never fails a deploy. */
+export async function environmentHealthy(deps: JobDeps, healthy: HealthyEnvironment): Promise<void> {
+  if (!deps.registry) return;
+  const started = deps.clock.now();
+  try {
+    const entries = registryEntries(healthy);
+    await deps.registry.register(entries);
+    deps.log.info(
+      { stack: healthy.stack, entries: entries.map((e) => e.id), registeredMs: deps.clock.now() - started },
+      "registered in the service registry",
+    );
+  } catch (err) {
+    deps.log.warn({ err, stack: healthy.stack }, "could not register; the registry keeper will");
+  }
 }

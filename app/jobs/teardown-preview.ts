@@ -45,7 +45,7 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     job.repository,
   );
   // The route goes first: the host answers 404 at once, not after Swarm's slow network removal.
-  await environmentTornDown(deps, config, environment.stack);
+  await environmentTornDown(deps, config, environment.stack, environment.name);
   const { removedVolumes } = await deps
     .swarmFor(config.ssh)
     .removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });

@@ -17,6 +17,7 @@ import { closeSupersededJob } from "../jobs/close-superseded-job.js";
 import { scheduleSweeper } from "../queue/sweeper-schedule.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
 import { startEdgeKeeper } from "./edge-keeper.js";
+import { startRegistryKeeper } from "./registry-keeper.js";
 
 export interface Running {
   env: BerthEnv;
@@ -72,7 +73,10 @@ export async function boot(
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
     const stopEdgeKeeper = startEdgeKeeper(deps, env.edgeSyncSeconds, log);
-    closers.push(stopEdgeKeeper, () => worker.close(), close);
+    const stopRegistryKeeper = deps.registry
+      ? startRegistryKeeper(deps, deps.registry, env.discovery?.syncSeconds ?? 30, log)
+      : async () => undefined;
+    closers.push(stopEdgeKeeper, stopRegistryKeeper, () => worker.close(), close);
   }
   closers.push(() => queue.close());
 

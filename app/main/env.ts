@@ -21,6 +21,10 @@ export interface BerthEnv {
   sweepIntervalSeconds: number;
   /** How often the worker checks that each Caddy edge still runs its routes (BERTH_EDGE_SYNC_SECONDS). */
   edgeSyncSeconds: number;
+  /** Service registry: BERTH_DISCOVERY=etcd|consul (none when unset) and where it is. */
+  discovery?:
+    | { kind: "etcd"; endpoints: string[]; leaseSeconds: number; syncSeconds: number }
+    | { kind: "consul"; url: string; token?: string; syncSeconds: number };
   /** Keep the variables that deploy configs may reference with ${NAME}. */
   configVariables: Record<string, string | undefined>;
 }
@@ -56,7 +60,25 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
   let workerConcurrency = 4;
   let sweepIntervalSeconds = 300;
   let edgeSyncSeconds = 5;
+  let discovery: BerthEnv["discovery"];
   try {
+    const syncSeconds = intVar(env, "BERTH_REGISTRY_SYNC_SECONDS", 30, 1, 3600);
+    if (env.BERTH_DISCOVERY === "etcd") {
+      const endpoints = (env.BERTH_ETCD_ENDPOINTS ?? "").split(",").filter(Boolean);
+      if (endpoints.length === 0) problems.push("BERTH_DISCOVERY=etcd needs BERTH_ETCD_ENDPOINTS (host:port,…).");
+      const leaseSeconds = intVar(env, "BERTH_ETCD_LEASE_SECONDS", 30, 5, 3600);
+      discovery = { kind: "etcd", endpoints, leaseSeconds, syncSeconds };
+    } else if (env.BERTH_DISCOVERY === "consul") {
+      if (!env.BERTH_CONSUL_URL) problems.push("BERTH_DISCOVERY=consul needs BERTH_CONSUL_URL (http://host:8500).");
+      discovery = {
+        kind: "consul",
+        url: env.BERTH_CONSUL_URL ?? "",
+        ...(env.BERTH_CONSUL_TOKEN ? { token: env.BERTH_CONSUL_TOKEN } : {}),
+        syncSeconds,
+      };
+    } else if (env.BERTH_DISCOVERY && env.BERTH_DISCOVERY !== "none") {
+      problems.push("BERTH_DISCOVERY must be etcd, consul or none.");
+    }
     edgeSyncSeconds = intVar(env, "BERTH_EDGE_SYNC_SECONDS", 5, 1, 3600);
     sweepIntervalSeconds = intVar(env, "BERTH_SWEEP_INTERVAL_SECONDS", 300, 1, 86_400);
     port = intVar(env, "PORT", 3000, 0, 65535);
@@ -82,6 +104,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     workerConcurrency,
     sweepIntervalSeconds,
     edgeSyncSeconds,
+    ...(discovery ? { discovery } : {}),
     configVariables: { ...env },
   };
 }

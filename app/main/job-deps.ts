@@ -7,6 +7,16 @@ import type { JobDeps } from "../jobs/deps.js";
 import type { CaddyEdgeConfig, SshTarget } from "../core/config/types.js";
 import type { EdgeRouter } from "../ports/edge-router.js";
 import { createCaddyEdge } from "../adapters/caddy/caddy-edge.js";
+import { createEtcdRegistry } from "../adapters/discovery/etcd-registry.js";
+import type { ServiceRegistry } from "../ports/service-registry.js";
+
+/** The configured service registry (BERTH_DISCOVERY); Consul has no adapter yet, so it is refused at start. */
+export function registryFrom(env: BerthEnv, log: Logger): ServiceRegistry | undefined {
+  if (env.discovery?.kind === "etcd")
+    return createEtcdRegistry({ endpoints: env.discovery.endpoints, leaseSeconds: env.discovery.leaseSeconds, log });
+  if (env.discovery?.kind === "consul") throw new Error("BERTH_DISCOVERY=consul is not implemented yet; use etcd");
+  return undefined;
+}
 import type { SwarmPort } from "../ports/swarm.js";
 import { systemClock } from "../ports/clock.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
@@ -87,5 +97,13 @@ export function buildJobDeps(args: {
       redactingReporter(createCommandGitHub(await probot.auth(installationId)), knownSecrets),
     commandReplies: createCommandReplyStore(redis, env.queuePrefix),
   };
-  return { deps, close: async () => pool.closeAll() };
+  const registry = registryFrom(env, log);
+  if (registry) deps.registry = registry;
+  return {
+    deps,
+    close: async () => {
+      await registry?.close();
+      await pool.closeAll();
+    },
+  };
 }

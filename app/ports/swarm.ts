@@ -56,6 +56,8 @@ export interface WaitOptions {
 export interface LiveEnvironment {
   environment: string; // berth.environment: "pr-12", "staging"
   stack: string;
+  /** berth.sha of its services (the commit that runs), when labelled. */
+  sha?: string;
   services: Array<{
     service: string;
     replicas: number;

@@ -36,7 +36,8 @@ export function swarmPolicies(
         if ((labels["berth.repository"] ?? "").toLowerCase() !== repository.toLowerCase()) continue;
         const environment = labels["berth.environment"] ?? "";
         const stack = labels["com.docker.stack.namespace"] ?? "";
-        const entry = byEnvironment.get(environment) ?? { environment, stack, services: [] };
+        const entry: LiveEnvironment = byEnvironment.get(environment) ?? { environment, stack, services: [] };
+        if (labels["berth.sha"]) entry.sha = labels["berth.sha"];
         const res = s.Spec.TaskTemplate?.Resources ?? {};
         entry.services.push({
           service: s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name,
