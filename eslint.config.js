@@ -2,11 +2,13 @@
 // (no floating promises in a queue worker, no process.env below app/main/). Formatting is prettier's job.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "actions/*/dist/**", "coverage/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ["**/*.js", "**/*.mjs", "**/*.cjs"], languageOptions: { globals: globals.node } },
   {
     files: ["**/*.ts"],
     languageOptions: {

@@ -2,6 +2,7 @@
 //   node deploy/healthcheck.mjs server   GET http://127.0.0.1:$PORT/healthz answers 200 (which pings Redis)
 //   node deploy/healthcheck.mjs worker   Redis at $REDIS_URL answers PING (the worker's one dependency it cannot
 //                                        do without; a worker that lost it retries and reports nothing)
+/* global process, console, setTimeout, fetch, URL */
 import { connect } from "node:net";
 
 const role = process.argv[2];

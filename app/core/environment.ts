@@ -15,11 +15,16 @@ export function assertPullRequestNumber(pr: number): number {
   return pr;
 }
 
+/** PR #123 → GitHub environment "pr-123": the one place a preview's name is spelled. */
+export function previewName(pr: number): string {
+  return `pr-${assertPullRequestNumber(pr)}`;
+}
+
 /** PR #123 of app shop → environment "pr-123", stack "shop-pr-123". */
 export function previewEnvironment(app: string, pr: number): EnvironmentRef {
-  assertPullRequestNumber(pr);
-  const stack = assertSwarmName(`${checkApp(app)}-pr-${pr}`, "stack name");
-  return { kind: "preview", name: `pr-${pr}`, stack, pr };
+  const name = previewName(pr);
+  const stack = assertSwarmName(`${checkApp(app)}-${name}`, "stack name");
+  return { kind: "preview", name, stack, pr };
 }
 
 export function stagingEnvironment(app: string): EnvironmentRef {
@@ -28,4 +33,8 @@ export function stagingEnvironment(app: string): EnvironmentRef {
 
 export function productionEnvironment(app: string): EnvironmentRef {
   return { kind: "production", name: "production", stack: checkApp(app) };
+}
+
+export function branchEnvironment(environment: "staging" | "production", app: string): EnvironmentRef {
+  return environment === "staging" ? stagingEnvironment(app) : productionEnvironment(app);
 }

@@ -6,25 +6,30 @@ import type { Context } from "probot";
 import type { Enqueue } from "./enqueue.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import type { DeployEnvironmentJob } from "../jobs/job-data.js";
-import { invalidFacts } from "./enqueue.js";
+import { invalidInstallation, invalidRepository, invalidSha } from "./enqueue.js";
 import { environmentForRef } from "../core/branch-deploy.js";
 
-type Base = Omit<DeployEnvironmentJob, "kind" | "environment" | "sha" | "ref" | "trigger" | "deliveryId">;
+type Base = Pick<DeployEnvironmentJob, "repository" | "installationId" | "sender" | "receivedAt">;
 
+// A branch event names no pull request; a published release names a tag, not a commit, so it passes no SHA.
 function baseFacts(
   context: Context,
   payload: { repository?: { full_name?: string }; installation?: { id?: number }; sender?: { login?: string } },
-  sha: string,
+  sha?: string,
 ): Base | undefined {
-  const facts = { repository: payload.repository?.full_name, installationId: payload.installation?.id, sha, pr: 1 };
-  const problem = invalidFacts(facts);
+  const repository = payload.repository?.full_name;
+  const installationId = payload.installation?.id;
+  const problem =
+    invalidRepository(repository) ??
+    (sha === undefined ? undefined : invalidSha(sha)) ??
+    invalidInstallation(installationId);
   if (problem) {
     context.log.warn({ delivery: context.id }, `ignoring ${context.name}: ${problem}`);
     return undefined;
   }
   return {
-    repository: facts.repository!,
-    installationId: facts.installationId!,
+    repository: repository!,
+    installationId: installationId!,
     sender: payload.sender?.login ?? "unknown",
     receivedAt: Date.now(),
   };
@@ -46,9 +51,7 @@ export function onPush(enqueue: Enqueue, configs?: ConfigSource) {
       ...base,
       kind: "deploy-environment",
       environment,
-      sha,
-      ref: p.ref,
-      trigger: p.ref.startsWith("refs/tags/") ? "tag" : "push",
+      target: { kind: "commit", sha, ref: p.ref, trigger: p.ref.startsWith("refs/tags/") ? "tag" : "push" },
       deliveryId: context.id,
     });
     context.log.info({ delivery: context.id, job: result.jobId, environment, ref: p.ref }, "enqueued");
@@ -58,15 +61,13 @@ export function onPush(enqueue: Enqueue, configs?: ConfigSource) {
 export function onReleasePublished(enqueue: Enqueue) {
   return async (context: Context<"release.published">): Promise<void> => {
     const p = context.payload;
-    const base = baseFacts(context, p, "0".repeat(40));
+    const base = baseFacts(context, p);
     if (!base || !/^[A-Za-z0-9._/-]{1,200}$/.test(p.release.tag_name)) return;
     const result = await enqueue({
       ...base,
       kind: "deploy-environment",
       environment: "production",
-      sha: "",
-      ref: `refs/tags/${p.release.tag_name}`,
-      trigger: "release",
+      target: { kind: "tag", tag: p.release.tag_name },
       deliveryId: context.id,
     });
     context.log.info({ delivery: context.id, job: result.jobId, tag: p.release.tag_name }, "enqueued");
@@ -84,9 +85,7 @@ export function onCiCompleted(enqueue: Enqueue) {
         ...base,
         kind: "deploy-environment",
         environment,
-        sha,
-        ref: "",
-        trigger: "ci",
+        target: { kind: "ci-completed", sha },
         deliveryId: `${context.id}-${environment}`,
       });
     }

@@ -3,7 +3,7 @@
 // Edited and deleted comments are not subscribed to (index.ts): a command runs once, when it is written.
 import type { Context } from "probot";
 import type { Enqueue } from "./enqueue.js";
-import { REPO } from "./enqueue.js";
+import { invalidInstallation, invalidPullRequestNumber, invalidRepository } from "./enqueue.js";
 import { hasCommandLine } from "../core/commands/parse.js";
 
 // Commands are short; a longer comment's tail is not read (and the job never carries a whole essay).
@@ -54,11 +54,14 @@ export function bounded(body: string): string {
 }
 
 function invalid(repository: unknown, pr: unknown, commentId: unknown, installationId: unknown): string | undefined {
-  if (typeof repository !== "string" || !REPO.test(repository)) return "repository full_name missing or malformed";
-  if (typeof pr !== "number" || !Number.isSafeInteger(pr) || pr <= 0) return "issue number missing or invalid";
-  if (typeof commentId !== "number" || !Number.isSafeInteger(commentId) || commentId <= 0)
-    return "comment id missing or invalid";
-  if (typeof installationId !== "number" || !Number.isSafeInteger(installationId))
-    return "installation id missing (is the event from a GitHub App installation?)";
-  return undefined;
+  const badComment =
+    typeof commentId !== "number" || !Number.isSafeInteger(commentId) || commentId <= 0
+      ? "comment id missing or invalid"
+      : undefined;
+  return (
+    invalidRepository(repository) ??
+    (invalidPullRequestNumber(pr) && "issue number missing or invalid") ??
+    badComment ??
+    invalidInstallation(installationId)
+  );
 }

@@ -6,7 +6,7 @@ import type { SwarmPort } from "../ports/swarm.js";
 import type { HttpProbe } from "../ports/http-probe.js";
 import type { Clock } from "../ports/clock.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
-import { recoverFailedDeploy } from "./recover-failed-deploy.js";
+import { recoverFailedDeploy, type Recovery } from "./recover-failed-deploy.js";
 import type { DeployHooks } from "./environment-hooks.js";
 
 export interface ApplyStackInput {
@@ -28,8 +28,10 @@ export interface ApplyStackInput {
   hooks?: DeployHooks;
 }
 
-/** True when healthy; false when it failed and was recovered (view.reason, problems, logs, servingNow are set). */
-export async function applyStack(input: ApplyStackInput): Promise<boolean> {
+/** Healthy, or failed and recovered: then view.reason, problems, logs and servingNow are set. */
+export type Applied = { healthy: true } | { healthy: false; recovery: Recovery };
+
+export async function applyStack(input: ApplyStackInput): Promise<Applied> {
   const { swarm, view, update, log } = input;
   const before = await swarm.stackServices(input.stack);
 
@@ -55,9 +57,9 @@ export async function applyStack(input: ApplyStackInput): Promise<boolean> {
   if (!outcome.ok) {
     view.problems = outcome.problems;
     view.reason = outcome.message;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
     await addFailedTaskLogs(swarm, view, log);
-    return false;
+    return { healthy: false, recovery };
   }
 
   view.phase = "probing";
@@ -66,11 +68,11 @@ export async function applyStack(input: ApplyStackInput): Promise<boolean> {
   const probe = await input.probe.waitFor2xx(input.probeUrl, input.deadline, via);
   if (!probe.ok) {
     view.reason = `${input.probeUrl} did not answer 2xx within ${input.healthTimeoutSeconds} s (${probe.attempts} attempts; last: ${probe.status ?? probe.detail})`;
-    await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
     if (before.length === 0) await input.hooks?.removed();
-    return false;
+    return { healthy: false, recovery };
   }
-  return true;
+  return { healthy: true };
 }
 
 const TASK_LOG_LINES = 20;

@@ -2,9 +2,9 @@
 // which finds a newer push queued — must not leave its check run "in progress" for ever. Its check run is
 // completed as cancelled and its deployment goes inactive. The sticky comment is left alone: it belongs to the
 // newer deploy, which writes it.
-import type { JobData } from "./job-data.js";
+import { environmentOf, shaOf, type JobData } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
-import type { EnvironmentView } from "../core/report/view-model.js";
+import { environmentView } from "../core/report/view-model.js";
 import { checkRunState, deploymentStatus } from "../core/report/index.js";
 import { repoRef } from "../core/repository.js";
 
@@ -12,20 +12,22 @@ export async function closeSupersededJob(data: JobData, jobId: string, deps: Job
   if (data.kind !== "deploy-preview" && data.kind !== "deploy-environment") return;
   const handles = await deps.handles.get(jobId);
   if (handles.checkRunId === undefined && handles.deploymentId === undefined) return; // never reported: nothing open
-  const environment = data.kind === "deploy-preview" ? `pr-${data.pr}` : data.environment;
-  const view: EnvironmentView = {
-    repository: data.repository,
-    app: "",
-    environment,
-    stack: "",
-    ...(data.kind === "deploy-preview" ? { pr: data.pr } : {}),
-    sha: data.sha,
-    phase: "superseded",
-    services: [],
-    startedAt: data.receivedAt,
-    finishedAt: deps.clock.now(),
-    reason: `a newer commit for ${environment} was queued; ${data.sha.slice(0, 7)} is not deployed`,
-  };
+  const environment = environmentOf(data);
+  const sha = shaOf(data);
+  const view = environmentView(
+    {
+      repository: data.repository,
+      environment,
+      ...(data.kind === "deploy-preview" ? { pr: data.pr } : {}),
+      sha,
+      phase: "superseded",
+      startedAt: data.receivedAt,
+    },
+    {
+      finishedAt: deps.clock.now(),
+      reason: `a newer commit for ${environment} was queued; ${sha.slice(0, 7) || "it"} is not deployed`,
+    },
+  );
   const reporter = await deps.reporterFor(data.installationId);
   const repo = repoRef(data.repository);
   if (handles.checkRunId !== undefined) await reporter.updateCheckRun(repo, handles.checkRunId, checkRunState(view));

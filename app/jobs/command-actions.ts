@@ -1,7 +1,7 @@
 // Runs one checked command inside the command job, which already holds the preview's lock: deploys and teardowns
 // go through the same functions as PR events (so the sticky comment and check run show the new state), jobs for
 // staging and production are queued for their own worker. Returns the reply text; throws CommandFailed.
-import type { CommandJob, DeployPreviewJob, DeployEnvironmentJob, JobResult } from "./job-data.js";
+import type { CommandJob, DeployPreviewJob, DeployEnvironmentJob, DeployTarget, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import type { DeployConfig } from "../core/config/types.js";
 import type { PullRequestInfo } from "../ports/pull-requests.js";
@@ -89,12 +89,22 @@ export async function runCheckedCommand(c: CheckedCommand, run: CommandRun): Pro
           });
           if ("error" in found) throw new CommandFailed(`rollback of ${command.environment}: ${inline(found.error)}`);
         }
-        return queueEnvironment(run, command.environment, command.sha ?? "", "rollback");
+        return queueEnvironment(
+          run,
+          command.environment,
+          command.sha ? { kind: "release-of-commit", sha: command.sha } : { kind: "previous-release" },
+        );
       }
       return deployed(await deploy(run, c.rollbackSha!, "redeploy"), c.rollbackSha!);
     }
     case "deploy":
-      return queueEnvironment(run, command.environment, command.environment === "staging" ? pr.headSha : "", "command");
+      return queueEnvironment(
+        run,
+        command.environment,
+        command.environment === "staging"
+          ? { kind: "commit", sha: pr.headSha, ref: "", trigger: "command" }
+          : { kind: "promote-staging" },
+      );
     case "destroy": {
       const result = await teardownPreview(
         {
@@ -151,8 +161,7 @@ function why(result: JobResult): string {
 async function queueEnvironment(
   run: CommandRun,
   environment: "staging" | "production",
-  sha: string,
-  trigger: "command" | "rollback",
+  target: CommandTarget,
 ): Promise<string> {
   const { job } = run;
   const data: DeployEnvironmentJob = {
@@ -163,17 +172,29 @@ async function queueEnvironment(
     sender: job.sender,
     receivedAt: Date.now(),
     environment,
-    sha,
-    ref: "",
-    trigger,
+    target,
     pr: run.pr.number,
   };
   const { jobId, duplicate } = await run.deps.enqueue(data);
-  const what =
-    trigger === "rollback"
-      ? `rollback of ${environment}${sha ? ` to \`${sha.slice(0, 7)}\`` : " to the previous release"}`
-      : environment === "staging"
-        ? `deploy of \`${sha.slice(0, 7)}\` to staging`
-        : "promotion of staging to production";
+  const what = describeQueued(environment, target);
   return `${what} queued (job ${jobId}${duplicate ? ", already queued" : ""}); its check run and deployment report the outcome`;
+}
+
+/** What `/deploy` and `/rollback` queue: a known commit, a promotion, or a rollback by commit or to the previous one. */
+type CommandTarget = Extract<
+  DeployTarget,
+  { kind: "commit" | "promote-staging" | "release-of-commit" | "previous-release" }
+>;
+
+function describeQueued(environment: "staging" | "production", target: CommandTarget): string {
+  switch (target.kind) {
+    case "release-of-commit":
+      return `rollback of ${environment} to \`${target.sha.slice(0, 7)}\``;
+    case "previous-release":
+      return `rollback of ${environment} to the previous release`;
+    case "promote-staging":
+      return "promotion of staging to production";
+    case "commit":
+      return `deploy of \`${target.sha.slice(0, 7)}\` to ${environment}`;
+  }
 }

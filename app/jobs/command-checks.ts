@@ -1,5 +1,6 @@
 // Everything a command needs to know before it runs, checked up front so a comment either runs whole or not at
 // all: the services of the rendered stack, the replica limits, the PR being open, the commit a rollback names.
+import { previewName } from "../core/environment.js";
 import type { Command } from "../core/commands/grammar.js";
 import type { DeployConfig } from "../core/config/types.js";
 import type { PullRequestInfo, CommandGitHub } from "../ports/pull-requests.js";
@@ -89,7 +90,7 @@ export async function checkCommands(args: {
             checked.push({ line, command });
             break;
           }
-          const shas = await args.gh.deployedShas(args.repo, `pr-${pr.number}`);
+          const shas = await args.gh.deployedShas(args.repo, previewName(pr.number));
           const target = command.sha ? shas.find((s) => s.startsWith(command.sha!)) : shas.find((s) => s !== shas[0]);
           if (!target)
             refuse(

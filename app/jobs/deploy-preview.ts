@@ -3,12 +3,15 @@
 import type { DeployPreviewJob, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
-import { previewEnvironment } from "../core/environment.js";
+import type { ConfigProblem } from "../core/config/types.js";
+import { previewEnvironment, previewName } from "../core/environment.js";
+import { environmentView } from "../core/report/view-model.js";
 import { renderStack } from "../core/render/index.js";
-import { PreviewReport } from "./preview-report.js";
+import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
 import { applyStack } from "./apply-stack.js";
+import { evictAndWait } from "./evict-preview.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
 import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { staleHead } from "./stale-head.js";
@@ -21,18 +24,16 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return { outcome: "skipped", reason: "no deploy config" };
   }
   const startedAt = deps.clock.now();
-  const view: EnvironmentView = {
+  const view = environmentView({
     repository: job.repository,
-    app: entry.config?.app ?? "",
-    environment: `pr-${job.pr}`,
-    stack: "",
+    app: entry.config?.app,
+    environment: previewName(job.pr),
     pr: job.pr,
     sha: job.sha,
     phase: "rendering",
-    services: [],
     startedAt,
-  };
-  const report = new PreviewReport(
+  });
+  const report = new EnvironmentReport(
     { ...deps, reporter: await deps.reporterFor(job.installationId), log },
     ctx.jobId,
     job.repository,
@@ -81,7 +82,10 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   } catch (err) {
     return failOnConfig(report, view, configProblemsFrom(err, config.file), deps, log);
   }
-  if (cap.evict !== undefined) await evict(job, cap.evict, deps, log);
+  if (cap.evict !== undefined) {
+    const stack = previewEnvironment(config.app, cap.evict).stack;
+    await evictAndWait(job, { pr: cap.evict, stack }, config.ssh, deps, log);
+  }
   view.url = rendered.url;
   report.begin(view, true);
 
@@ -92,7 +96,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
       "berth.stack": environment.stack,
     });
   }
-  const healthy = await applyStack({
+  const applied = await applyStack({
     swarm,
     probe: deps.probe,
     clock: deps.clock,
@@ -107,7 +111,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     update: (v) => report.update(v),
     hooks: deployHooks(deps, config, environment.stack, rendered),
   });
-  if (!healthy) return finishFailure(report, view, deps);
+  if (!applied.healthy) return finishFailure(report, view, deps);
 
   // Older versions of the secrets: no service of this stack refers to them any more.
   const removedSecrets = await swarm.removeStackSecrets(environment.stack, Object.values(secrets.names));
@@ -127,7 +131,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   return { outcome: "deployed", url: rendered.url, durationMs: finishedAt - startedAt };
 }
 
-async function finishFailure(report: PreviewReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
+async function finishFailure(report: EnvironmentReport, view: EnvironmentView, deps: JobDeps): Promise<JobResult> {
   // Operators read the same reason and task errors the PR gets (the logger redacts secret values in them).
   deps.log.warn(
     {
@@ -143,24 +147,20 @@ async function finishFailure(report: PreviewReport, view: EnvironmentView, deps:
 }
 
 async function failOnConfig(
-  report: PreviewReport,
+  report: EnvironmentReport,
   view: EnvironmentView,
-  problems: EnvironmentView["configProblems"],
+  problems: ConfigProblem[],
   deps: JobDeps,
   log: JobDeps["log"],
 ): Promise<JobResult> {
-  // Nothing reaches the Swarm: the check run lists each problem with file:line:col. No retry can fix it.
-  view.phase = "config-error";
-  view.configProblems = problems;
-  view.finishedAt = deps.clock.now();
+  // No retry can fix it: the job ends here, failed.
   log.warn({ problems }, "invalid deploy config; nothing deployed");
-  report.begin(view, false);
-  await report.flush();
-  return { outcome: "failed", reason: `invalid deploy config (${problems?.length ?? 0} problems)` };
+  await report.configError(view, problems, deps.clock.now());
+  return { outcome: "failed", reason: `invalid deploy config (${problems.length} problems)` };
 }
 
 async function stopOnPolicy(
-  report: PreviewReport,
+  report: EnvironmentReport,
   view: EnvironmentView,
   phase: "waiting-approval" | "refused",
   reason: string,
@@ -176,20 +176,4 @@ async function stopOnPolicy(
   report.begin(view, false);
   await report.flush();
   return phase === "waiting-approval" ? { outcome: "waiting", reason } : { outcome: "failed", reason };
-}
-
-// The evicted preview is torn down by its own job (its own environment lock); this deploy does not wait for it.
-async function evict(job: DeployPreviewJob, pr: number, deps: JobDeps, log: JobDeps["log"]): Promise<void> {
-  const { jobId } = await deps.enqueue({
-    kind: "teardown-preview",
-    reason: "evicted",
-    repository: job.repository,
-    installationId: job.installationId,
-    pr,
-    sha: "",
-    deliveryId: `evict-${job.repository}-${pr}-for-${job.pr}-${job.sha.slice(0, 12)}`,
-    sender: job.sender,
-    receivedAt: deps.clock.now(),
-  });
-  log.info({ evicted: `pr-${pr}`, job: jobId }, "preview cap reached: evicting the least recently active preview");
 }

@@ -1,5 +1,7 @@
 // What a queued job carries: ids and SHAs, never whole payloads (a job may be retried hours later; the payload
 // would be stale, and Redis is not the place for PR bodies).
+import type { BranchEnvironment } from "../core/branch-deploy.js";
+import { previewName } from "../core/environment.js";
 
 interface JobBase {
   repository: string; // "owner/name", as GitHub sent it
@@ -48,37 +50,68 @@ export interface CommandJob extends JobBase {
 }
 
 /**
- * Branch GitOps: a staging or production deploy of one commit.
- * - push to the default branch → staging, sha = the pushed head; a release / matching tag → production.
- * - `/deploy staging` on a PR → sha = the PR head; `/deploy production` → sha "" = promote what staging runs now
- *   (or release a production deploy that waits for an admin's approval).
- * - `/rollback [staging|production] [sha]` → trigger "rollback", sha = the release to restore, "" = the one before
- *   the current release.
- * - check_suite / workflow_run completed → trigger "ci", sha = the suite's head SHA: re-evaluates the deploy that
- *   waits for CI in that environment (nothing else); a release.published → sha "" and ref refs/tags/<tag>: the job
- *   resolves the tag to its commit.
+ * What a branch deploy deploys. Every variant names where its commit comes from; the job resolves it to one commit
+ * (or, for a rollback, one recorded release) before anything is gated, rendered or applied.
  */
+export type DeployTarget =
+  /** A known commit: a push to the staging branch, a push of a production tag, `/deploy staging` (the PR head). */
+  | { kind: "commit"; sha: string; ref: string; trigger: "push" | "tag" | "command" }
+  /** release.published: the job asks GitHub which commit the tag points at. */
+  | { kind: "tag"; tag: string }
+  /** `/deploy production`: release the deploy that waits for an admin's approval, else promote what staging runs. */
+  | { kind: "promote-staging" }
+  /** check_suite / workflow_run completed: re-evaluate the deploy that waits for CI of this commit, nothing else. */
+  | { kind: "ci-completed"; sha: string }
+  /** Rollback to a recorded release by id (`berth rollback`, which looked it up and names its commit). */
+  | { kind: "release"; releaseId: string; sha: string }
+  /** Rollback to the newest release of a commit, by full SHA or a prefix of at least 7 (`/rollback production abc1234`). */
+  | { kind: "release-of-commit"; sha: string }
+  /** Rollback with no SHA: the newest release whose commit differs from the current one. */
+  | { kind: "previous-release" };
+
+export type DeployTrigger = "push" | "tag" | "release" | "ci" | "command" | "rollback";
+
+/** Branch GitOps: a staging or production deploy. */
 export interface DeployEnvironmentJob extends JobBase {
   kind: "deploy-environment";
-  environment: "staging" | "production";
-  sha: string;
-  /** The ref that caused it: "refs/heads/main", "refs/tags/v1.0.0", or "" for a command. */
-  ref: string;
-  trigger: "push" | "release" | "tag" | "ci" | "command" | "rollback";
-  /** A merged PR whose preview comment gets "deployed to staging at <url>". */
+  environment: BranchEnvironment;
+  target: DeployTarget;
+  /** A merged PR whose preview comment gets "deployed to staging at <url>"; the PR a command was written on. */
   pr?: number;
-  /** Rollback: redeploy this recorded release instead of rendering the commit anew. */
-  releaseId?: string;
 }
 
-/** Periodic: tear down previews idle past their TTL. Not tied to one repository. */
+/** What caused a branch deploy, as recorded in its release and shown in `berth history`. */
+export function triggerOf(target: DeployTarget): DeployTrigger {
+  switch (target.kind) {
+    case "commit":
+      return target.trigger;
+    case "tag":
+      return "release";
+    case "promote-staging":
+      return "command";
+    case "ci-completed":
+      return "ci";
+    case "release":
+    case "release-of-commit":
+    case "previous-release":
+      return "rollback";
+  }
+}
+
+/** A rollback redeploys a recorded render byte for byte instead of rendering a commit anew. */
+export function isRollback(target: DeployTarget): target is Extract<DeployTarget, { kind: RollbackKind }> {
+  return target.kind === "release" || target.kind === "release-of-commit" || target.kind === "previous-release";
+}
+type RollbackKind = "release" | "release-of-commit" | "previous-release";
+
+/** Periodic: tear down previews idle past their TTL. Not tied to a repository or an installation. */
 export interface SweepPreviewsJob {
   kind: "sweep-previews";
   deliveryId: string;
   receivedAt: number;
-  repository: string; // "*" for every configured repository
-  installationId: number; // 0: resolved per repository
   sender: string;
+  /** Only this repository's previews (an operator's or a test's sweep); absent: every configured repository. */
+  repository?: string;
 }
 
 export type JobData = DeployPreviewJob | TeardownPreviewJob | CommandJob | DeployEnvironmentJob | SweepPreviewsJob;
@@ -91,12 +124,13 @@ export function environmentOf(data: JobData): string {
     case "sweep-previews":
       return "*sweep*";
     default:
-      return `pr-${data.pr}`;
+      return previewName(data.pr);
   }
 }
 
 /** The serialisation key: at most one job per environment runs at a time. */
 export function environmentKey(data: JobData): string {
+  if (data.kind === "sweep-previews") return environmentOf(data);
   return `${data.repository.toLowerCase()}#${environmentOf(data)}`;
 }
 
@@ -106,13 +140,21 @@ export function environmentKey(data: JobData): string {
  */
 export function supersedes(data: JobData): boolean {
   // A CI event only re-evaluates the deploy that waits for CI: it must neither drop a queued push nor be dropped.
-  if (data.kind === "deploy-environment") return data.trigger !== "ci";
+  if (data.kind === "deploy-environment") return data.target.kind !== "ci-completed";
   return data.kind === "deploy-preview" || data.kind === "teardown-preview";
 }
 
-/** A commit a job is about, for the lock holder details. */
+/** A commit a job is about, for the lock holder details and log lines; "" when the job resolves it later. */
 export function shaOf(data: JobData): string {
-  return "sha" in data ? data.sha : "";
+  switch (data.kind) {
+    case "deploy-environment":
+      return "sha" in data.target ? data.target.sha : "";
+    case "sweep-previews":
+    case "command":
+      return "";
+    default:
+      return data.sha;
+  }
 }
 
 export type JobResult =

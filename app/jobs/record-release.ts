@@ -4,28 +4,30 @@
 import type { Logger } from "pino";
 import type { DeployEnvironmentJob } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
-import type { Target } from "./environment-gates.js";
+import type { DeployCommit } from "./environment-target.js";
+import type { ReleasePlan } from "./environment-plan.js";
 import type { DeployConfig } from "../core/config/types.js";
 import type { EnvironmentRef } from "../core/environment-types.js";
-import type { EnvironmentView } from "../core/report/view-model.js";
 import type { Release } from "../core/release.js";
 import type { RecordedImage } from "../core/render/pin-images.js";
 import { parse } from "yaml";
 import { previewCommentMarker } from "../core/report/index.js";
 import { repoRef } from "../core/repository.js";
+import { previewName } from "../core/environment.js";
+import { isRollback } from "./job-data.js";
 
 export async function recordRelease(args: {
   job: DeployEnvironmentJob;
-  target: Target;
+  commit: DeployCommit;
   config: DeployConfig;
   environment: EnvironmentRef;
-  plan: { yaml: string; hash: string; url: string; probeUrl: string; restoredFrom?: string };
-  view: EnvironmentView;
+  plan: ReleasePlan;
   history: readonly Release[];
   deps: JobDeps;
   log: Logger;
 }): Promise<Release> {
-  const { job, target, config, plan, deps, log } = args;
+  const { job, commit, config, plan, deps, log } = args;
+  const rollback = isRollback(job.target);
   const swarm = deps.swarmFor(config.ssh);
   // The references exactly as deployed (the status view strips digests for display): tag, repo@digest or image ID.
   const deployed = Object.entries(
@@ -40,12 +42,12 @@ export async function recordRelease(args: {
   }
   const at = deps.clock.now();
   const release: Release = {
-    id: `${job.environment}-${at}-${target.sha.slice(0, 7)}`,
+    id: `${job.environment}-${at}-${commit.sha.slice(0, 7)}`,
     environment: job.environment,
     stack: args.environment.stack,
-    sha: target.sha,
-    ref: target.ref,
-    trigger: job.trigger === "rollback" ? "rollback" : target.trigger,
+    sha: commit.sha,
+    ref: commit.ref,
+    trigger: commit.trigger,
     sender: job.sender,
     installationId: job.installationId,
     at,
@@ -58,18 +60,17 @@ export async function recordRelease(args: {
   };
   // The same commit and render again (a tag push and its release.published, or a retried job) is not a new release.
   const current = args.history[0];
-  const repeat =
-    current !== undefined && current.sha === release.sha && current.hash === release.hash && job.trigger !== "rollback";
+  const repeat = current !== undefined && current.sha === release.sha && current.hash === release.hash && !rollback;
   if (!repeat) await deps.releases!.record(job.repository, job.environment, release, config.history.keep);
-  await deps.releases!.clearWaiting(job.repository, job.environment, target.reportJobId);
+  await deps.releases!.clearWaiting(job.repository, job.environment, commit.reportJobId);
 
-  if (job.environment === "staging" && job.trigger !== "rollback") {
+  if (job.environment === "staging" && !rollback) {
     try {
       const commits = await deps.commitsFor!(job.installationId);
       const repo = repoRef(job.repository);
-      const prs = target.pr ? [target.pr] : await commits.mergedPullsOf(repo, target.sha);
-      const line = `🚀 \`${target.sha.slice(0, 7)}\` deployed to staging at ${plan.url}`;
-      for (const pr of prs) await commits.appendToStickyComment(repo, pr, previewCommentMarker(`pr-${pr}`), line);
+      const prs = commit.pr ? [commit.pr] : await commits.mergedPullsOf(repo, commit.sha);
+      const line = `🚀 \`${commit.sha.slice(0, 7)}\` deployed to staging at ${plan.url}`;
+      for (const pr of prs) await commits.appendToStickyComment(repo, pr, previewCommentMarker(previewName(pr)), line);
     } catch (err) {
       // The deploy is done and recorded; a missing comment line is not worth failing (and redeploying) for.
       log.warn({ err }, "could not add the staging line to the merged PR's comment");

@@ -6,6 +6,9 @@ import type { EnvironmentView } from "../core/report/view-model.js";
 import { ROLLBACK_STATES as ROLLED_BACK } from "../ports/swarm.js";
 
 const LOG_LINES = 20;
+
+/** What runs after a failed deploy: nothing (a first deploy's stack was removed) or what ran before it. */
+export type Recovery = "removed" | "rolled-back";
 const REMOVE_TIMEOUT_MS = 120_000;
 
 export async function recoverFailedDeploy(args: {
@@ -13,7 +16,7 @@ export async function recoverFailedDeploy(args: {
   view: EnvironmentView;
   hadPrevious: boolean;
   log: Logger;
-}): Promise<void> {
+}): Promise<Recovery> {
   const { swarm, view, hadPrevious, log } = args;
   const failing = new Set((view.problems ?? []).map((p) => p.service));
   const notConverged = view.services.filter(
@@ -34,7 +37,7 @@ export async function recoverFailedDeploy(args: {
     log.warn({ stack: view.stack }, "first deploy failed; removing the stack so nothing half-deployed stays");
     await swarm.removeStack(view.stack, { deadline: Date.now() + REMOVE_TIMEOUT_MS });
     view.servingNow = "nothing (the failed stack was removed)";
-    return;
+    return "removed";
   }
   const toRollBack = notConverged.filter((s) => !ROLLED_BACK.has(s.updateState ?? "")).map((s) => s.fullName);
   if (toRollBack.length > 0) {
@@ -42,4 +45,5 @@ export async function recoverFailedDeploy(args: {
     await swarm.rollbackServices(toRollBack);
   }
   view.servingNow = "the previous version (rolled back)";
+  return "rolled-back";
 }

@@ -2,38 +2,40 @@
 // run and deployment say so, with the error, so the PR author knows to push again or ask an admin.
 import type { JobData } from "./job-data.js";
 import type { JobDeps } from "./deps.js";
-import type { EnvironmentView } from "../core/report/view-model.js";
-import { PreviewReport } from "./preview-report.js";
-import { reportEnvironmentJobFailure } from "./environment-report.js";
+import { environmentView } from "../core/report/view-model.js";
+import { previewEnvironment, previewName } from "../core/environment.js";
+import { EnvironmentReport } from "./environment-report.js";
+import { reportEnvironmentJobFailure } from "./branch-report.js";
 import { reportCommandFailure } from "./command-failure.js";
 
 export async function reportJobFailure(data: JobData, jobId: string, err: Error, deps: JobDeps): Promise<void> {
   if (data.kind === "deploy-environment") return reportEnvironmentJobFailure(data, jobId, err, deps);
   if (data.kind === "command") return reportCommandFailure(data, jobId, err, deps);
-  if (data.kind !== "deploy-preview" && data.kind !== "teardown-preview") {
-    deps.log.error(
-      { job: jobId, kind: data.kind, repository: data.repository, err: err.message },
-      "job gave up after retries",
-    );
+  if (data.kind === "sweep-previews") {
+    deps.log.error({ job: jobId, kind: data.kind, err: err.message }, "job gave up after retries");
     return;
   }
   const log = deps.log.child({ job: jobId, repository: data.repository, pr: data.pr });
   const entry = await deps.configs.forRepository(data.repository).catch(() => undefined);
-  const view: EnvironmentView = {
-    repository: data.repository,
-    app: entry?.config?.app ?? "",
-    environment: `pr-${data.pr}`,
-    stack: entry?.config ? `${entry.config.app}-pr-${data.pr}` : "",
-    pr: data.pr,
-    sha: data.sha,
-    phase: "failure",
-    services: [],
-    startedAt: data.receivedAt,
-    finishedAt: deps.clock.now(),
-    reason: `${data.kind === "teardown-preview" ? "Teardown" : "Deploy"} gave up after retries: ${err.message}`,
-  };
+  const preview = entry?.config ? previewEnvironment(entry.config.app, data.pr) : undefined;
+  const view = environmentView(
+    {
+      repository: data.repository,
+      app: entry?.config?.app,
+      environment: previewName(data.pr),
+      stack: preview?.stack,
+      pr: data.pr,
+      sha: data.sha,
+      phase: "failure",
+      startedAt: data.receivedAt,
+    },
+    {
+      finishedAt: deps.clock.now(),
+      reason: `${data.kind === "teardown-preview" ? "Teardown" : "Deploy"} gave up after retries: ${err.message}`,
+    },
+  );
   try {
-    const report = new PreviewReport(
+    const report = new EnvironmentReport(
       { ...deps, reporter: await deps.reporterFor(data.installationId), log },
       jobId,
       data.repository,

@@ -2,9 +2,9 @@
 // sticky comment. Idempotent: removing a stack that is gone succeeds, inactive deployments stay inactive.
 import type { JobResult, TeardownPreviewJob } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
-import type { EnvironmentView } from "../core/report/view-model.js";
+import { environmentView } from "../core/report/view-model.js";
 import { previewEnvironment } from "../core/environment.js";
-import { PreviewReport } from "./preview-report.js";
+import { EnvironmentReport } from "./environment-report.js";
 import { previewTtlSeconds } from "../core/policy/ttl.js";
 import { environmentTornDown } from "./environment-hooks.js";
 
@@ -27,19 +27,20 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
   const config = entry.config;
   const environment = previewEnvironment(config.app, job.pr);
   const startedAt = deps.clock.now();
-  const view: EnvironmentView = {
-    repository: job.repository,
-    app: config.app,
-    environment: environment.name,
-    stack: environment.stack,
-    pr: job.pr,
-    sha: job.sha,
-    phase: "tearing-down",
-    services: [],
-    startedAt,
-    reason: job.reason,
-  };
-  const report = new PreviewReport(
+  const view = environmentView(
+    {
+      repository: job.repository,
+      app: config.app,
+      environment: environment.name,
+      stack: environment.stack,
+      pr: job.pr,
+      sha: job.sha,
+      phase: "tearing-down",
+      startedAt,
+    },
+    { reason: job.reason },
+  );
+  const report = new EnvironmentReport(
     { ...deps, reporter: await deps.reporterFor(job.installationId), log },
     ctx.jobId,
     job.repository,

@@ -7,7 +7,7 @@ import type { JobDeps } from "../jobs/deps.js";
 export function startEdgeKeeper(deps: JobDeps, intervalSeconds: number, log: Logger): () => Promise<void> {
   let running: Promise<void> | undefined;
   const pass = async () => {
-    const configs = (await deps.configs.all?.()) ?? [];
+    const configs = (await deps.configs.all()).flatMap((entry) => (entry.config ? [entry.config] : []));
     const seen = new Set<string>();
     for (const config of configs) {
       const edge = config.routing.caddy;

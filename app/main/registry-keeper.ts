@@ -12,7 +12,7 @@ export async function reconcileRegistry(
   deps: JobDeps,
   registry: ServiceRegistry,
 ): Promise<{ added: number; removed: number }> {
-  const configs = (await deps.configs.all?.()) ?? [];
+  const configs = (await deps.configs.all()).flatMap((entry) => (entry.config ? [entry.config] : []));
   const desired = [];
   for (const config of configs) {
     for (const live of await deps.swarmFor(config.ssh).liveEnvironments(config.repository)) {

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import { keys } from "./keys.js";
+import { berthKeys } from "./keys.js";
 
 export interface LockHolder {
   jobId: string;
@@ -20,7 +20,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) and string.find(redis.call('GET',
   return redis.call('DEL', KEYS[1]) end return 0`;
 
 export function createEnvironmentLock(redis: Redis, prefix: string) {
-  const key = (envKey: string) => keys.lock(prefix, envKey);
+  const key = berthKeys(prefix).lock;
   return {
     /** Returns a token, or null when someone else holds the environment. The value is "<token> <holder json>". */
     async acquire(

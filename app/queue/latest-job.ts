@@ -1,7 +1,7 @@
 // Per environment, the newest job anyone asked for. A job that finds a newer one recorded is superseded: the
 // newest SHA wins and a queued older one is dropped without touching the Swarm.
 import type { Redis } from "ioredis";
-import { keys } from "./keys.js";
+import { berthKeys } from "./keys.js";
 
 const TTL_SECONDS = 7 * 24 * 3600;
 
@@ -26,7 +26,7 @@ export async function recordLatest(
     (await redis.eval(
       RECORD_IF_NEWER,
       1,
-      keys.latest(prefix, envKey),
+      berthKeys(prefix).latest(envKey),
       jobId,
       String(receivedAt),
       String(TTL_SECONDS),
@@ -39,6 +39,6 @@ export async function latestJob(
   prefix: string,
   envKey: string,
 ): Promise<{ jobId: string; receivedAt: number } | undefined> {
-  const raw = await redis.hgetall(keys.latest(prefix, envKey));
+  const raw = await redis.hgetall(berthKeys(prefix).latest(envKey));
   return raw.jobId ? { jobId: raw.jobId, receivedAt: Number(raw.receivedAt) } : undefined;
 }

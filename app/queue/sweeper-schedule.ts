@@ -10,8 +10,6 @@ export async function scheduleSweeper(queue: Queue<JobData>, everySeconds: numbe
     kind: "sweep-previews",
     deliveryId: SWEEPER_ID,
     receivedAt: 0,
-    repository: "*",
-    installationId: 0,
     sender: "berth-sweeper",
   };
   await queue.upsertJobScheduler(

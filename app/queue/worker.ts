@@ -6,22 +6,18 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobData, JobResult } from "../jobs/job-data.js";
+import type { JobContext } from "../jobs/deps.js";
 import { environmentKey, shaOf, supersedes } from "../jobs/job-data.js";
 import { FinalError, TransientError } from "../errors.js";
 import { QUEUE_NAME } from "./keys.js";
 import { latestJob } from "./latest-job.js";
 import { createEnvironmentLock } from "./environment-lock.js";
 
-export interface HandlerContext {
-  jobId: string;
-  attempt: number;
-}
-
 export interface DeployWorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
-  handler: (data: JobData, ctx: HandlerContext) => Promise<JobResult>;
+  handler: (data: JobData, ctx: JobContext) => Promise<JobResult>;
   onExhausted?: (data: JobData, err: Error, jobId: string) => Promise<void>;
   /** A job dropped for a newer one may have reported already (recovered after a crash): close what it opened. */
   onSuperseded?: (data: JobData, jobId: string) => Promise<void>;

@@ -18,11 +18,12 @@ import { loadPayload } from "../../test/fixtures/webhooks/index.js";
 import { issueCommentPayload } from "../../test/fixtures/webhooks/issue_comment.js";
 import { commandReplyMarker } from "../../app/core/commands/replies.js";
 import { createSshPool } from "../../app/adapters/ssh/pool.js";
+import { previewEnvironment } from "../../app/core/environment.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const REPO = "acme/cmdshop";
 const PR = 590;
-const STACK = `cmdshop-pr-${PR}`;
+const STACK = previewEnvironment("cmdshop", PR).stack;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const label = `label=com.docker.stack.namespace=${STACK}`;
 const infra = readInfraEnv();

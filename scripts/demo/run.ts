@@ -8,10 +8,11 @@ import { readInfraEnv, startBerth, testAppKey } from "../lib/berth-process.js";
 import { sendWebhook } from "../lib/webhook-sender.js";
 import { deletePrefix } from "../lib/redis-prefix.js";
 import { loadPayload } from "../../test/fixtures/webhooks/index.js";
+import { previewEnvironment } from "../../app/core/environment.js";
 import { describeRecorded, waitForFinalDeploymentStatus, waitForQuiet } from "./recorded.js";
 
 const PR = 123;
-const STACK = `shop-pr-${PR}`;
+const STACK = previewEnvironment("shop", PR).stack;
 const step = (s: string) => console.log(`\n\x1b[1m▶ ${s}\x1b[0m`);
 const sha = () => randomBytes(20).toString("hex");
 

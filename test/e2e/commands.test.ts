@@ -270,9 +270,7 @@ describe("slash commands through the real bot process", () => {
         kind: "deploy-environment",
         repository: REPO,
         environment: "staging",
-        sha: head,
-        ref: "",
-        trigger: "command",
+        target: { kind: "commit", sha: head, ref: "", trigger: "command" },
         pr: PR,
         sender: "wendy",
         installationId: 4242,
@@ -289,8 +287,7 @@ describe("slash commands through the real bot process", () => {
       expect((await queue.getJob(jobIdFor(`${prod.deliveryId}:0`)))!.data).toMatchObject({
         kind: "deploy-environment",
         environment: "production",
-        sha: "",
-        trigger: "command",
+        target: { kind: "promote-staging" },
       });
       expect(await environmentStatus("production")).toMatchObject({
         state: "success",

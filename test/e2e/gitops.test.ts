@@ -432,22 +432,20 @@ describe("branch GitOps through the real bot process", () => {
     // What the commands job enqueues for an admin's `/deploy production` and `/rollback production` (job-data.ts).
     const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
     const queue = createDeployQueue({ connection: redis, prefix: berth.queuePrefix });
-    const command = (trigger: "command" | "rollback") => ({
+    const command = (target: { kind: "promote-staging" } | { kind: "previous-release" }) => ({
       kind: "deploy-environment" as const,
       environment: "production" as const,
       repository: REPO,
       installationId: 4242,
-      sha: "",
-      ref: "",
-      trigger,
+      target,
       sender: "admin",
-      deliveryId: `ops-${trigger}-${randomBytes(4).toString("hex")}`,
+      deliveryId: `ops-${target.kind}-${randomBytes(4).toString("hex")}`,
       receivedAt: Date.now(),
       pr: MERGED_PR,
     });
     try {
       mark = github.requests.length;
-      await queue.enqueue(command("command"));
+      await queue.enqueue(command({ kind: "promote-staging" }));
       expect(await waitForFinalDeploymentStatus(github, mark, 300_000)).toMatchObject({
         state: "success",
         environment_url: PRODUCTION_URL,
@@ -459,7 +457,7 @@ describe("branch GitOps through the real bot process", () => {
       expect(since(mark).some((r) => r.method === "POST" && r.path.endsWith("/deployments"))).toBe(false);
 
       mark = github.requests.length;
-      await queue.enqueue(command("rollback"));
+      await queue.enqueue(command({ kind: "previous-release" }));
       expect(await waitForFinalDeploymentStatus(github, mark, 300_000)).toMatchObject({ state: "success" });
       await waitForQuiet(github, mark);
       expect(await body(PRODUCTION_URL)).toBe(`berth-test-web sha=${A}`);

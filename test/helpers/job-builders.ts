@@ -63,9 +63,7 @@ export function environmentJob(over: Partial<DeployEnvironmentJob> = {}): Deploy
     ...base("delivery-env"),
     kind: "deploy-environment",
     environment: "staging",
-    sha: SHA,
-    ref: "refs/heads/main",
-    trigger: "push",
+    target: { kind: "commit", sha: SHA, ref: "refs/heads/main", trigger: "push" },
     ...over,
   };
 }
@@ -75,8 +73,6 @@ export function sweepJob(over: Partial<SweepPreviewsJob> = {}): SweepPreviewsJob
     kind: "sweep-previews",
     deliveryId: "sweep-1",
     receivedAt: RECEIVED_AT,
-    repository: "*",
-    installationId: 0,
     sender: "berth",
     ...over,
   };

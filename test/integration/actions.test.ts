@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createSshPool } from "../../app/adapters/ssh/pool.js";
 import { createSshSwarm } from "../../app/adapters/swarm/ssh-swarm.js";
 import { infraEnv, sshTarget } from "../helpers/infra.js";
+import { waitFor } from "../../scripts/lib/wait-for.js";
 
 const infra = infraEnv();
 const suffix = randomBytes(3).toString("hex");
@@ -148,7 +149,17 @@ describe("actions/deploy bundle", () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs).toEqual({ status: "deployed", url: `http://127.0.0.1:${25900 + pr}`, stack: `${app}-pr-${pr}` });
     expect(r.stdout).toMatch(/^::add-mask::-----BEGIN OPENSSH PRIVATE KEY-----/m);
-    const body = await (await fetch(r.outputs.url!)).text();
+    // On a loaded machine Swarm may restart a task whose health check timed out: give it time to answer again.
+    const body = await waitFor(
+      "the preview to serve",
+      () =>
+        fetch(r.outputs.url!).then(
+          (res) => res.text(),
+          () => undefined,
+        ),
+      90_000,
+      1000,
+    );
     expect(body).toContain(`sha=${sha}`);
   });
 

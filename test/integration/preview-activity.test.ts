@@ -47,6 +47,9 @@ describe("sweeper schedule", () => {
       .concat(await queue.queue.getWaiting())
       .filter((j) => j.name === "sweep-previews");
     expect(next.length).toBeGreaterThanOrEqual(1);
-    expect(next[0]!.data).toMatchObject({ kind: "sweep-previews", repository: "*" });
+    expect(next[0]!.data).toMatchObject({ kind: "sweep-previews", sender: "berth-sweeper" });
+    // The sweeper is not tied to a repository: its job has no repository or installation to fake.
+    expect(next[0]!.data).not.toHaveProperty("repository");
+    expect(next[0]!.data).not.toHaveProperty("installationId");
   });
 });

@@ -131,11 +131,12 @@ describe("job semantics and arguments", () => {
       deliveryId: "d",
       sender: "s",
       receivedAt: 1,
-      sha: "",
-      ref: "",
     };
-    expect(supersedes({ ...base, trigger: "ci" })).toBe(false);
-    expect(supersedes({ ...base, trigger: "push" })).toBe(true);
+    const sha = "a".repeat(40);
+    expect(supersedes({ ...base, target: { kind: "ci-completed", sha } })).toBe(false);
+    expect(supersedes({ ...base, target: { kind: "commit", sha, ref: "refs/heads/main", trigger: "push" } })).toBe(
+      true,
+    );
   });
   it("image inspect takes only image references", () => {
     expect(dockerArgs.imageInspect(["berth-test-web:1", "127.0.0.1:5055/shop@sha256:" + "a".repeat(64)])).toEqual([

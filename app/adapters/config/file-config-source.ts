@@ -2,8 +2,8 @@
 // next deploy without a restart. Files are small; a cache would only add staleness.
 import { readFile, realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import type { ConfigSource, RepositoryConfig } from "../../ports/config-source.js";
-import { indexConfigs } from "../../core/config/index.js";
+import type { ConfigSource } from "../../ports/config-source.js";
+import { indexConfigs, type ConfigEntry } from "../../core/config/index.js";
 import { ConfigError } from "../../errors.js";
 import { readConfigFiles } from "./read-config-files.js";
 
@@ -18,11 +18,11 @@ export function createFileConfigSource(opts: {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
   const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
   return {
-    async forRepository(repository: string): Promise<RepositoryConfig | undefined> {
+    async forRepository(repository: string): Promise<ConfigEntry | undefined> {
       return (await index()).get(repository.toLowerCase());
     },
-    async all() {
-      return [...(await index()).values()].flatMap((entry) => (entry.config ? [entry.config] : []));
+    async all(): Promise<ConfigEntry[]> {
+      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
     },
     async template(name: string) {
       const file = join(opts.templatesDir, name);

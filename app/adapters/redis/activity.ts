@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { berthKeys } from "../../queue/keys.js";
+import { previewName } from "../../core/environment.js";
 import type { Activity, ActivityStore } from "../../ports/activity.js";
 
 const NEWER_WINS = `
@@ -9,8 +11,8 @@ return 1`;
 
 // One hash for all previews: the sweeper reads it whole every interval; a field per <repository>#<pr>.
 export function createActivityStore(redis: Redis, prefix: string): ActivityStore {
-  const key = `${prefix}:berth:activity`;
-  const field = (repository: string, pr: number) => `${repository.toLowerCase()}#${pr}`;
+  const key = berthKeys(prefix).activity();
+  const field = berthKeys(prefix).activityField;
   const all = async (): Promise<Activity[]> =>
     Object.values(await redis.hgetall(key)).map((raw) => JSON.parse(raw) as Activity);
   return {
@@ -22,7 +24,7 @@ export function createActivityStore(redis: Redis, prefix: string): ActivityStore
     async ofRepository(repository) {
       const out = new Map<string, Activity>();
       for (const a of await all())
-        if (a.repository.toLowerCase() === repository.toLowerCase()) out.set(`pr-${a.pr}`, a);
+        if (a.repository.toLowerCase() === repository.toLowerCase()) out.set(previewName(a.pr), a);
       return out;
     },
     async forget(repository, pr) {

@@ -1,11 +1,12 @@
 import type { Redis } from "ioredis";
+import { berthKeys } from "../../queue/keys.js";
 import type { Approval, ApprovalStore } from "../../ports/approvals.js";
 
 // An approval outlives any reasonable review; a PR left for a month needs a fresh look anyway.
 const TTL_SECONDS = 30 * 24 * 3600;
 
 export function createApprovalStore(redis: Redis, prefix: string): ApprovalStore {
-  const key = (repository: string, pr: number) => `${prefix}:berth:approvals:${repository.toLowerCase()}#${pr}`;
+  const key = berthKeys(prefix).approvals;
   return {
     async approve(repository, pr, sha, by) {
       const value = JSON.stringify({ sha, by, at: Date.now() } satisfies Approval);

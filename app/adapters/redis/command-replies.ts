@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
 import type { CommandReplyStore } from "../../ports/command-replies.js";
+import { berthKeys } from "../../queue/keys.js";
 
 // Retries and stalled jobs happen within minutes to hours; a week bounds the keys without a cleanup job.
 const TTL_SECONDS = 7 * 24 * 3600;
 
 export function createCommandReplyStore(redis: Redis, prefix: string): CommandReplyStore {
-  const key = (repository: string, commentId: number) =>
-    `${prefix}:berth:command-reply:${repository.toLowerCase()}#${commentId}`;
+  const key = berthKeys(prefix).commandReply;
   return {
     async replyTo(repository, commentId) {
       const raw = await redis.get(key(repository, commentId));

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { PendingWriteStore, ScheduledWrite } from "../github/write-scheduler-types.js";
-import { writeKeys } from "../../queue/keys.js";
+import { berthKeys } from "../../queue/keys.js";
 
 // KEYS[1] owners set, KEYS[2] my pending hash; ARGV[1] me, ARGV[2] key prefix for pending hashes, ARGV[3] for leases.
 const TAKE_OVER = `
@@ -31,13 +31,13 @@ export function createPendingWriteStore<P>(
 ): PendingWriteStore<P> & { owner: string } {
   const owner = opts.owner ?? `${process.pid}-${randomBytes(4).toString("hex")}`;
   const leaseMs = opts.leaseMs ?? 30_000;
-  const mine = writeKeys.pending(prefix, owner);
+  const mine = berthKeys(prefix).pendingWrites(owner);
   let registered = false;
   const register = async () => {
     await redis
       .multi()
-      .set(writeKeys.lease(prefix, owner), "1", "PX", leaseMs)
-      .sadd(writeKeys.owners(prefix), owner)
+      .set(berthKeys(prefix).writeLease(owner), "1", "PX", leaseMs)
+      .sadd(berthKeys(prefix).writeOwners(), owner)
       .exec();
     registered = true;
   };
@@ -55,11 +55,11 @@ export function createPendingWriteStore<P>(
       const moved = (await redis.eval(
         TAKE_OVER,
         2,
-        writeKeys.owners(prefix),
+        berthKeys(prefix).writeOwners(),
         mine,
         owner,
-        writeKeys.pending(prefix, ""),
-        writeKeys.lease(prefix, ""),
+        berthKeys(prefix).pendingWrites(""),
+        berthKeys(prefix).writeLease(""),
       )) as string[];
       return moved.map((raw) => JSON.parse(raw) as ScheduledWrite<P>);
     },
@@ -68,7 +68,7 @@ export function createPendingWriteStore<P>(
     },
     async close() {
       // A clean stop hands what is left to the next process at once instead of after the lease runs out.
-      await redis.del(writeKeys.lease(prefix, owner));
+      await redis.del(berthKeys(prefix).writeLease(owner));
     },
   };
 }

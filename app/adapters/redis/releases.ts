@@ -1,13 +1,12 @@
 import type { Redis } from "ioredis";
+import { berthKeys } from "../../queue/keys.js";
 import type { Release } from "../../core/release.js";
 import type { ReleaseStore, WaitingDeploy } from "../../ports/releases.js";
 
 const WAITING_TTL_SECONDS = 14 * 24 * 3600;
 
 export function createReleaseStore(redis: Redis, prefix: string): ReleaseStore {
-  const id = (repository: string, environment: string) => `${repository.toLowerCase()}#${environment}`;
-  const historyKey = (r: string, e: string) => `${prefix}:berth:releases:${id(r, e)}`;
-  const waitingKey = (r: string, e: string) => `${prefix}:berth:waiting:${id(r, e)}`;
+  const { releases: historyKey, waiting: waitingKey } = berthKeys(prefix);
   return {
     async history(repository, environment) {
       return (await redis.lrange(historyKey(repository, environment), 0, -1)).map((raw) => JSON.parse(raw) as Release);

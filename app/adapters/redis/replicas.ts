@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { berthKeys } from "../../queue/keys.js";
 import type { ReplicaStore } from "../../ports/replica-store.js";
 import type { StoredReplicas } from "../../core/commands/limits.js";
 
@@ -6,7 +7,7 @@ import type { StoredReplicas } from "../../core/commands/limits.js";
 const TTL_SECONDS = 90 * 24 * 3600;
 
 export function createReplicaStore(redis: Redis, prefix: string): ReplicaStore {
-  const key = (repository: string, pr: number) => `${prefix}:berth:replicas:${repository.toLowerCase()}#${pr}`;
+  const key = berthKeys(prefix).replicas;
   return {
     async get(repository, pr) {
       const raw = await redis.hgetall(key(repository, pr));

@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
+import { berthKeys } from "../../queue/keys.js";
 import type { ReportHandles, ReportHandleStore } from "../../ports/report-handles.js";
 
 const TTL_SECONDS = 7 * 24 * 3600;
 
 export function createReportHandleStore(redis: Redis, prefix: string): ReportHandleStore {
-  const key = (jobId: string) => `${prefix}:berth:report:${jobId}`;
+  const key = berthKeys(prefix).reportHandles;
   return {
     async get(jobId) {
       const raw = await redis.hgetall(key(jobId));

@@ -7,11 +7,12 @@ import { parseDeployConfig, type ParsedConfig } from "./parse.js";
 import type { Variables } from "./interpolate.js";
 import { positionOf } from "./yaml-positions.js";
 import { repositoryLine } from "./text-limits.js";
+import { isRepositoryName } from "../repository.js";
 
 export { parseDeployConfig, formatProblems, type ParsedConfig } from "./parse.js";
 export type { Variables } from "./interpolate.js";
 
-/** Same shape as ports/config-source RepositoryConfig. */
+/** One repository's config file: the config when it is valid, its problems either way. */
 export interface ConfigEntry {
   file: string;
   config?: DeployConfig;
@@ -24,8 +25,6 @@ export interface ConfigIndex {
   /** Problems of files whose repository could not be read: only the bot's operator can see these. */
   unattributed: ConfigProblem[];
 }
-
-const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 
 /** One file as read: `bytes` is its size on disk when `text` is only its beginning (an oversized file). */
 export interface ConfigFile {
@@ -43,7 +42,10 @@ export function indexConfigs(files: readonly ConfigFile[], env: Variables): Conf
 
   for (const { file, text, bytes, readError } of files) {
     const parsed = readError ? unreadable(file, readError) : parseSafely(file, text, env, bytes);
-    const repository = parsed.config?.repository ?? repositoryScalar(parsed.document) ?? repositoryLine(text);
+    // A file that does not even parse (alias bomb, oversized) is still its repository's problem when its
+    // repository: line can be read; a parsed document names it (or fails to) in its own field.
+    const repository =
+      parsed.config?.repository ?? (parsed.document ? repositoryScalar(parsed.document) : repositoryLine(text));
     if (!repository) {
       unattributed.push(...parsed.problems);
       continue;
@@ -99,5 +101,5 @@ function unreadable(file: string, message: string): ParsedConfig {
 function repositoryScalar(doc: Document | undefined): string | undefined {
   const node = doc?.get("repository", true);
   const value = isScalar(node) ? node.value : undefined;
-  return typeof value === "string" && REPOSITORY.test(value) ? value : undefined;
+  return typeof value === "string" && isRepositoryName(value) ? value : undefined;
 }

@@ -1,6 +1,7 @@
 // A deploy config is a page of YAML. Text far outside that shape is refused before the YAML parser sees it, so a
 // hostile file costs microseconds and a bounded amount of memory, and its problem names the line: a 10 MB file,
 // 10 000 levels of nesting (the parser recurses and would exhaust its stack), a line indented by thousands of columns.
+import { isRepositoryName } from "../repository.js";
 import type { ConfigProblem } from "./types.js";
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -63,7 +64,8 @@ const REPOSITORY_LINE = /^repository:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za
 
 /** The `repository:` line of a file that cannot be parsed, read from its first 64 KiB, so its problems reach it. */
 export function repositoryLine(text: string): string | undefined {
-  return REPOSITORY_LINE.exec(text.slice(0, 64 * 1024))?.[1];
+  const name = REPOSITORY_LINE.exec(text.slice(0, 64 * 1024))?.[1];
+  return name !== undefined && isRepositoryName(name) ? name : undefined;
 }
 
 function problem(file: string, line: number, col: number, message: string): ConfigProblem {

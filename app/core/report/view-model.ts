@@ -46,3 +46,23 @@ export interface EnvironmentView {
   /** Set when the view is a later look at the Swarm (/status), not a deploy's outcome: when it was taken. */
   observedAt?: number;
 }
+
+/** The fields every view starts from; the rest (services, url, reason, …) fill in as the job goes. */
+export interface ViewStart {
+  repository: string;
+  /** "" while the config could not be read. */
+  app?: string;
+  environment: string;
+  /** "" until the config names the app. */
+  stack?: string;
+  pr?: number;
+  sha: string;
+  phase: Phase;
+  startedAt: number;
+}
+
+/** The one constructor of a view: jobs and failure reports start from it rather than from a hand-built literal. */
+export function environmentView(start: ViewStart, more: Partial<EnvironmentView> = {}): EnvironmentView {
+  const { app = "", stack = "", pr, ...rest } = start;
+  return { app, stack, ...(pr !== undefined ? { pr } : {}), ...rest, services: [], ...more };
+}

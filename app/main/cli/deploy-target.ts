@@ -1,5 +1,6 @@
 // What most commands start from: the repository's deploy config (from the bot's config directory, with the same
 // ${VAR} interpolation), the environment it names, and a connection to its Swarm manager.
+import { isRepositoryName } from "../../core/repository.js";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -16,10 +17,8 @@ import { createSshSwarm } from "../../adapters/swarm/ssh-swarm.js";
 import { createSwarmInventory } from "../../adapters/swarm/swarm-inventory.js";
 import { CliFailure, UsageError, stringValue, type CliContext } from "./command.js";
 
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-
 export function repositoryArgument(value: string | undefined): string {
-  if (!value || !REPOSITORY.test(value))
+  if (!value || !isRepositoryName(value))
     throw new UsageError(`expected <owner/repo>, got ${JSON.stringify(value ?? "")}`);
   return value;
 }

@@ -1,6 +1,7 @@
 // berth destroy: remove one environment from the Swarm now — stack, network, volumes, secrets — under the same
 // per-environment lock the workers take, so it never races a deploy. GitHub is not written to.
 import { createEnvironmentLock } from "../../queue/environment-lock.js";
+import { scopeKey } from "../../queue/keys.js";
 import { CliFailure, EXIT, UsageError, type CliCommand } from "./command.js";
 import { configDirOption, redisEnvironmentNote, sshEnvironmentNote } from "./common-options.js";
 import { environmentArgument, loadConfig, repositoryArgument, withSwarm } from "./deploy-target.js";
@@ -29,7 +30,7 @@ export const destroyCommand: CliCommand = {
     return withRedis(ctx.env, async (redis, prefix) => {
       const lock = createEnvironmentLock(redis, prefix);
       // Same key the worker serialises jobs on (jobs/job-data.ts environmentKey).
-      const key = `${repository.toLowerCase()}#${environment.name}`;
+      const key = scopeKey(repository, environment.name);
       const token = await lock.acquire(
         key,
         { jobId: "cli-destroy", sha: "", kind: "cli-destroy" },

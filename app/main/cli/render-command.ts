@@ -1,4 +1,5 @@
 // berth render: the exact stack YAML an environment would get for a commit, and its URL. Touches no Swarm.
+import { previewName } from "../../core/environment.js";
 import { formatProblems } from "../../core/config/index.js";
 import { isCommitSha } from "../../core/repository.js";
 import { CliFailure, EXIT, UsageError, stringValue, type CliCommand } from "./command.js";
@@ -35,7 +36,7 @@ export const renderCommand: CliCommand = {
     if (!isCommitSha(sha))
       throw new CliFailure(`--sha must be 40 lower-case hex characters, got ${JSON.stringify(sha)}`);
     const { config, source } = await loadConfig(ctx, repository);
-    const environment = environmentArgument(config, pr !== undefined ? `pr-${pr}` : named);
+    const environment = environmentArgument(config, pr !== undefined ? previewName(Number(pr)) : named);
     const secrets = await secretPlan(config, environment, ctx.env, false);
     try {
       const rendered = await renderEnvironment({ config, source, environment, sha, secrets: secrets.names });

@@ -1,7 +1,8 @@
 // ConfigSource in memory: entries by repository (case-insensitive); templates are the repository's own
 // templates/ files unless a test puts its own text under a name. An unknown template is a ConfigError, as on disk.
 import { readFileSync } from "node:fs";
-import type { ConfigSource, RepositoryConfig } from "../../../app/ports/config-source.js";
+import type { ConfigSource } from "../../../app/ports/config-source.js";
+import type { ConfigEntry } from "../../../app/core/config/index.js";
 import type { ConfigProblem, DeployConfig } from "../../../app/core/config/types.js";
 import { ConfigError } from "../../../app/errors.js";
 
@@ -9,7 +10,7 @@ const TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 const templatesDir = new URL("../../../templates/", import.meta.url);
 
 export class FakeConfigSource implements ConfigSource {
-  readonly entries = new Map<string, RepositoryConfig>();
+  readonly entries = new Map<string, ConfigEntry>();
   readonly templates = new Map<string, string>();
 
   /** A valid config for its repository. */
@@ -24,9 +25,13 @@ export class FakeConfigSource implements ConfigSource {
     return this;
   }
 
-  forRepository(repository: string): Promise<RepositoryConfig | undefined> {
+  forRepository(repository: string): Promise<ConfigEntry | undefined> {
     const entry = this.entries.get(repository.toLowerCase());
     return Promise.resolve(entry ? { ...entry, problems: [...entry.problems] } : undefined);
+  }
+
+  all(): Promise<ConfigEntry[]> {
+    return Promise.resolve([...this.entries.values()].map((e) => ({ ...e, problems: [...e.problems] })));
   }
 
   template(name: string): Promise<{ file: string; text: string }> {

@@ -5,10 +5,15 @@ import type { JobData } from "../../../app/jobs/job-data.js";
 
 export class FakeQueue {
   readonly jobs: JobData[] = [];
+  /** Runs for each new job: a test can play what another worker does with it (a teardown removing its stack). */
+  onEnqueue?: (data: JobData) => void;
 
   readonly enqueue: Enqueue = (data) => {
     const duplicate = this.jobs.some((j) => j.deliveryId === data.deliveryId);
-    if (!duplicate) this.jobs.push(data);
+    if (!duplicate) {
+      this.jobs.push(data);
+      this.onEnqueue?.(data);
+    }
     return Promise.resolve({ jobId: data.deliveryId, duplicate });
   };
 

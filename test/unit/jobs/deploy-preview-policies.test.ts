@@ -16,6 +16,14 @@ function world(overrides: Parameters<typeof buildConfig>[0] = {}): FakeWorld {
   return w;
 }
 
+// The evicted preview's teardown job, run by another worker: its stack is gone once it is queued (not a write of
+// the deploy under test, so it does not show in w.swarm.writes()).
+const teardownRunsElsewhere = (w: FakeWorld) => {
+  w.queue.onEnqueue = (job) => {
+    if (job.kind === "teardown-preview") w.swarm.stacks.delete(`shop-pr-${job.pr}`);
+  };
+};
+
 const livePreview = (w: FakeWorld, pr: number) =>
   w.swarm.seedStack(`shop-pr-${pr}`, { repository: REPOSITORY, environment: `pr-${pr}` }, [
     { service: "web", replicas: 1, cpus: 0.5 },
@@ -138,6 +146,7 @@ describe("deployPreview: the cap on live previews", () => {
 
   it("evict-lru: the least recently active preview gets a teardown job and the new one deploys", async () => {
     const w = world({ preview: { maxLive: 2, onCap: "evict-lru" } });
+    teardownRunsElsewhere(w);
     livePreview(w, 1);
     livePreview(w, 2);
     await w.activity.touch({ repository: REPOSITORY, pr: 1, installationId: 77, at: RECEIVED_AT - 1000 });
@@ -162,6 +171,7 @@ describe("deployPreview: the cap on live previews", () => {
 
   it("evict-lru: a preview without an activity record counts as the oldest", async () => {
     const w = world({ preview: { maxLive: 2, onCap: "evict-lru" } });
+    teardownRunsElsewhere(w);
     livePreview(w, 1);
     livePreview(w, 2);
     await w.activity.touch({ repository: REPOSITORY, pr: 2, installationId: 77, at: RECEIVED_AT - 5000 });

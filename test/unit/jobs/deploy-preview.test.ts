@@ -43,6 +43,7 @@ describe("deployPreview: healthy", () => {
     expect(w.managers).toContain("berth@127.0.0.1:2222");
 
     expect(w.github.apis()).toEqual([
+      "pullRequest", // the PR's head as GitHub has it now: a late webhook for an older commit deploys nothing
       "createCheckRun",
       "createDeployment",
       "updateCheckRun",
