@@ -7,6 +7,7 @@ import type { HttpProbe } from "../ports/http-probe.js";
 import type { Clock } from "../ports/clock.js";
 import type { EnvironmentView } from "../core/report/view-model.js";
 import { recoverFailedDeploy, type Recovery } from "./recover-failed-deploy.js";
+import type { DeployHooks } from "./environment-hooks.js";
 
 export interface ApplyStackInput {
   swarm: SwarmPort;
@@ -23,6 +24,8 @@ export interface ApplyStackInput {
   view: EnvironmentView;
   /** Push the newest view to the reports (never awaited: reporting runs beside the deploy). */
   update(view: EnvironmentView): void;
+  /** Edge routing around the deploy (caddy mode); absent: nothing besides the stack. */
+  hooks?: DeployHooks;
 }
 
 /** Healthy, or failed and recovered: then view.reason, problems, logs and servingNow are set. */
@@ -35,6 +38,7 @@ export async function applyStack(input: ApplyStackInput): Promise<Applied> {
   view.phase = "deploying";
   update(view);
   const deployedAt = input.clock.now();
+  await input.hooks?.prepare();
   await swarm.deployStack(input.stack, input.yaml);
   log.info({ stack: input.stack }, "stack deployed; waiting for the new spec to run");
 
@@ -60,10 +64,12 @@ export async function applyStack(input: ApplyStackInput): Promise<Applied> {
 
   view.phase = "probing";
   update(view);
-  const probe = await input.probe.waitFor2xx(input.probeUrl, input.deadline);
+  const via = await input.hooks?.running();
+  const probe = await input.probe.waitFor2xx(input.probeUrl, input.deadline, via);
   if (!probe.ok) {
     view.reason = `${input.probeUrl} did not answer 2xx within ${input.healthTimeoutSeconds} s (${probe.attempts} attempts; last: ${probe.status ?? probe.detail})`;
     const recovery = await recoverFailedDeploy({ swarm, view, hadPrevious: before.length > 0, log });
+    if (before.length === 0) await input.hooks?.removed();
     return { healthy: false, recovery };
   }
   return { healthy: true };

@@ -17,6 +17,7 @@ import { FinalError } from "../errors.js";
 import { applyStack } from "./apply-stack.js";
 import { ensureEnvironmentSecrets } from "./environment-secrets.js";
 import { confirmUpdate } from "./confirm-update.js";
+import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { branchReport, closeSuperseded } from "./branch-report.js";
 import { checkGates } from "./environment-gates.js";
 import { recordRelease } from "./record-release.js";
@@ -197,6 +198,7 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     maxFailedTasks: settings.maxFailedTasks,
     view: report.view,
     update: (v) => report.update(v),
+    hooks: deployHooks(deps, config, environment.stack, plan.routing ?? {}),
   });
   const swarm = deps.swarmFor(config.ssh);
   // A rolled-back update runs the previous spec again: the secret versions made for the failed one are unused.
@@ -209,6 +211,14 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     const current = applied.recovery === "rolled-back" ? history[0] : undefined;
     return run.fail(report.view.reason ?? "deploy failed", true, current && describeRelease(current));
   }
+  await environmentHealthy(deps, {
+    config,
+    stack: environment.stack,
+    environment: environment.name,
+    sha: commit.sha,
+    url: plan.url,
+    services: report.view.services.map((s) => s.service),
+  });
   // Said at once; then Swarm's update monitor may still roll it back, and the same reports say so.
   await report.succeeded();
   const rolledBack = await confirmUpdate({

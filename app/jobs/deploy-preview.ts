@@ -14,6 +14,7 @@ import { applyStack } from "./apply-stack.js";
 import { evictAndWait } from "./evict-preview.js";
 import { confirmUpdate } from "./confirm-update.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
+import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { staleHead } from "./stale-head.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
@@ -107,6 +108,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
       phaseAt[v.phase] ??= deps.clock.now();
       report.update(v);
     },
+    hooks: deployHooks(deps, config, environment.stack, rendered),
   });
   // A rolled-back update runs the previous spec again: the secret versions made for the failed one are unused.
   const dropFailedSecrets = async () => {
@@ -119,6 +121,14 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     return finishFailure(report, view, deps);
   }
 
+  await environmentHealthy(deps, {
+    config,
+    stack: environment.stack,
+    environment: environment.name,
+    sha: job.sha,
+    url: rendered.url,
+    services: rendered.services,
+  });
   const finishedAt = deps.clock.now();
   await report.finish(view, "success", finishedAt);
   const since = (from: number | undefined, to: number | undefined) => (from && to ? to - from : undefined);

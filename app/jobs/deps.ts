@@ -17,6 +17,9 @@ import type { GitHubCommits } from "../ports/github-commits.js";
 import type { ReplicaStore } from "../ports/replica-store.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
 import type { EnvironmentWatcher } from "../ports/environment-watch.js";
+import type { EdgeRouter } from "../ports/edge-router.js";
+import type { ServiceRegistry } from "../ports/service-registry.js";
+import type { CaddyEdgeConfig } from "../core/config/types.js";
 
 /** Everything a job touches, passed in: jobs never construct adapters, so tests and the CLI can wire their own. */
 import type { CommandReplyStore } from "../ports/command-replies.js";
@@ -56,6 +59,10 @@ export interface JobDeps {
   watcher?: EnvironmentWatcher;
   /** The reply Berth posted to each command comment, so a retried job edits it instead of posting another. */
   commandReplies?: CommandReplyStore;
+  /** Routing mode caddy: the Swarm's Caddy edge reached through the manager; absent → caddy configs fail clearly. */
+  edgeFor?(target: SshTarget, edge: CaddyEdgeConfig): EdgeRouter;
+  /** Service registry (etcd or Consul) healthy environments are registered in; absent → no registration. */
+  registry?: ServiceRegistry;
 }
 
 export interface JobContext {

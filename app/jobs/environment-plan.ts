@@ -1,6 +1,7 @@
 // Step three of a branch deploy: the stack to apply. A rollback restores a recorded release byte for byte; any other
 // deploy renders the commit, builds its image from source (staging with build.enabled) and, in production, pins the
 // images staging ran healthy for this very commit: promotion is never a rebuild.
+import type { EdgeRoute } from "../core/routing/edge-route.js";
 import type { Logger } from "pino";
 import type { JobDeps } from "./deps.js";
 import type { DeployCommit } from "./environment-target.js";
@@ -23,6 +24,8 @@ export interface ReleasePlan {
   probeUrl: string;
   /** A rollback: the id of the release it restores. */
   restoredFrom?: string;
+  /** caddy mode, from a fresh render (a rollback's route follows from the config): the edge route and probe. */
+  routing?: { edgeRoute?: EdgeRoute; probeConnectTo?: string };
 }
 
 export type Planned =
@@ -83,6 +86,10 @@ export async function planRelease(args: {
     hash: rendered.hash,
     url: rendered.url,
     probeUrl: rendered.probeUrl,
+    routing: {
+      ...(rendered.edgeRoute ? { edgeRoute: rendered.edgeRoute } : {}),
+      ...(rendered.probeConnectTo ? { probeConnectTo: rendered.probeConnectTo } : {}),
+    },
   };
   if (environment.kind === "staging" && config.build.enabled) return buildImage(plan, args);
   if (environment.kind === "production") return pinStagedImages(plan, args);

@@ -6,6 +6,7 @@ import { environmentView } from "../core/report/view-model.js";
 import { previewEnvironment } from "../core/environment.js";
 import { EnvironmentReport } from "./environment-report.js";
 import { previewTtlSeconds } from "../core/policy/ttl.js";
+import { environmentTornDown } from "./environment-hooks.js";
 
 const TEARDOWN_TIMEOUT_MS = 180_000;
 
@@ -40,6 +41,8 @@ export async function teardownPreview(job: TeardownPreviewJob, ctx: JobContext, 
     { reason: job.reason },
   );
   const report = new EnvironmentReport({ ...deps, installationId: job.installationId, log }, ctx.jobId, job.repository);
+  // The route goes first: the host answers 404 at once, not after Swarm's slow network removal.
+  await environmentTornDown(deps, config, environment.stack, environment.name);
   const { removedVolumes } = await deps
     .swarmFor(config.ssh)
     .removeStack(environment.stack, { deadline: startedAt + TEARDOWN_TIMEOUT_MS });

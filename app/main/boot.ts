@@ -26,6 +26,8 @@ const UNTHROTTLED_OCTOKIT = ProbotOctokit.defaults((options: Record<string, unkn
   ...options,
   throttle: { ...(options.throttle as object | undefined), enabled: false },
 }));
+import { startEdgeKeeper } from "./edge-keeper.js";
+import { startRegistryKeeper } from "./registry-keeper.js";
 
 export interface Running {
   env: BerthEnv;
@@ -103,7 +105,11 @@ export async function boot(
     });
     await scheduleSweeper(queue.queue, env.sweepIntervalSeconds);
     log.info({ concurrency: env.workerConcurrency, sweepIntervalSeconds: env.sweepIntervalSeconds }, "worker started");
-    closers.push(() => worker.close(), close);
+    const stopEdgeKeeper = startEdgeKeeper(deps, env.edgeSyncSeconds, log);
+    const stopRegistryKeeper = deps.registry
+      ? startRegistryKeeper(deps, deps.registry, env.discovery?.syncSeconds ?? 30, log)
+      : async () => undefined;
+    closers.push(stopEdgeKeeper, stopRegistryKeeper, () => worker.close(), close);
     if (!roles.server && env.metricsPort !== undefined) {
       const metrics = await metricsServer(observability.metrics.registry, log, env.metricsPort, env.host);
       log.info({ port: env.metricsPort }, "worker metrics on /metrics");

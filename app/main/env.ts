@@ -25,6 +25,12 @@ export interface BerthEnv {
   metricsPort?: number;
   /** BERTH_AUDIT_MAX_ENTRIES: the audit stream's length bound (XADD MAXLEN ~). */
   auditMaxEntries: number;
+  /** How often the worker checks that each Caddy edge still runs its routes (BERTH_EDGE_SYNC_SECONDS). */
+  edgeSyncSeconds: number;
+  /** Service registry: BERTH_DISCOVERY=etcd|consul (none when unset) and where it is. */
+  discovery?:
+    | { kind: "etcd"; endpoints: string[]; leaseSeconds: number; syncSeconds: number }
+    | { kind: "consul"; url: string; token?: string; syncSeconds: number };
   /** Keep the variables that deploy configs may reference with ${NAME}. */
   configVariables: Record<string, string | undefined>;
 }
@@ -61,9 +67,29 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
   let sweepIntervalSeconds = 300;
   let metricsPort: number | undefined;
   let auditMaxEntries = 10_000;
+  let edgeSyncSeconds = 5;
+  let discovery: BerthEnv["discovery"];
   try {
     if (env.BERTH_METRICS_PORT) metricsPort = intVar(env, "BERTH_METRICS_PORT", 0, 0, 65535);
     auditMaxEntries = intVar(env, "BERTH_AUDIT_MAX_ENTRIES", 10_000, 100, 10_000_000);
+    const syncSeconds = intVar(env, "BERTH_REGISTRY_SYNC_SECONDS", 30, 1, 3600);
+    if (env.BERTH_DISCOVERY === "etcd") {
+      const endpoints = (env.BERTH_ETCD_ENDPOINTS ?? "").split(",").filter(Boolean);
+      if (endpoints.length === 0) problems.push("BERTH_DISCOVERY=etcd needs BERTH_ETCD_ENDPOINTS (host:port,…).");
+      const leaseSeconds = intVar(env, "BERTH_ETCD_LEASE_SECONDS", 30, 5, 3600);
+      discovery = { kind: "etcd", endpoints, leaseSeconds, syncSeconds };
+    } else if (env.BERTH_DISCOVERY === "consul") {
+      if (!env.BERTH_CONSUL_URL) problems.push("BERTH_DISCOVERY=consul needs BERTH_CONSUL_URL (http://host:8500).");
+      discovery = {
+        kind: "consul",
+        url: env.BERTH_CONSUL_URL ?? "",
+        ...(env.BERTH_CONSUL_TOKEN ? { token: env.BERTH_CONSUL_TOKEN } : {}),
+        syncSeconds,
+      };
+    } else if (env.BERTH_DISCOVERY && env.BERTH_DISCOVERY !== "none") {
+      problems.push("BERTH_DISCOVERY must be etcd, consul or none.");
+    }
+    edgeSyncSeconds = intVar(env, "BERTH_EDGE_SYNC_SECONDS", 5, 1, 3600);
     sweepIntervalSeconds = intVar(env, "BERTH_SWEEP_INTERVAL_SECONDS", 300, 1, 86_400);
     port = intVar(env, "PORT", 3000, 0, 65535);
     workerConcurrency = intVar(env, "BERTH_WORKER_CONCURRENCY", 4, 1, 64);
@@ -93,6 +119,8 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     ...(statusToken ? { statusToken } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
     auditMaxEntries,
+    edgeSyncSeconds,
+    ...(discovery ? { discovery } : {}),
     configVariables: { ...env },
   };
 }

@@ -4,7 +4,19 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { BerthEnv } from "./env.js";
 import type { JobDeps } from "../jobs/deps.js";
-import type { SshTarget } from "../core/config/types.js";
+import type { CaddyEdgeConfig, SshTarget } from "../core/config/types.js";
+import type { EdgeRouter } from "../ports/edge-router.js";
+import { createCaddyEdge } from "../adapters/caddy/caddy-edge.js";
+import { createEtcdRegistry } from "../adapters/discovery/etcd-registry.js";
+import type { ServiceRegistry } from "../ports/service-registry.js";
+
+/** The configured service registry (BERTH_DISCOVERY); Consul has no adapter yet, so it is refused at start. */
+export function registryFrom(env: BerthEnv, log: Logger): ServiceRegistry | undefined {
+  if (env.discovery?.kind === "etcd")
+    return createEtcdRegistry({ endpoints: env.discovery.endpoints, leaseSeconds: env.discovery.leaseSeconds, log });
+  if (env.discovery?.kind === "consul") throw new Error("BERTH_DISCOVERY=consul is not implemented yet; use etcd");
+  return undefined;
+}
 import type { SwarmPort } from "../ports/swarm.js";
 import { systemClock } from "../ports/clock.js";
 import { createFileConfigSource } from "../adapters/config/file-config-source.js";
@@ -51,6 +63,7 @@ export function buildJobDeps(args: {
   const swarms = new Map<string, SwarmPort>();
   const handles = createReportHandleStore(redis, env.queuePrefix);
   const reportWrites = createReportWrites({ env, probot, redis, log, handles, knownSecrets });
+  const edges = new Map<string, EdgeRouter>();
   const deps: JobDeps = {
     configs: createFileConfigSource({
       configDir: env.configDir,
@@ -67,6 +80,14 @@ export function buildJobDeps(args: {
       return swarm;
     },
     writes: reportWrites.writes,
+    edgeFor: (target: SshTarget, edge: CaddyEdgeConfig) => {
+      const key = `${target.user}@${target.host}:${target.port}/${JSON.stringify(edge)}`;
+      const known = edges.get(key);
+      if (known) return known;
+      const router = createCaddyEdge(target, edge, pool);
+      edges.set(key, router);
+      return router;
+    },
     reporterFor: async (installationId) =>
       redactingReporter(createGitHubReporter(await probot.auth(installationId)), knownSecrets),
     secrets: createSecretSource({ variables: env.configVariables, known: knownSecrets }),
@@ -90,10 +111,13 @@ export function buildJobDeps(args: {
     ...(args.watcher ? { watcher: args.watcher } : {}),
     commandReplies: createCommandReplyStore(redis, env.queuePrefix),
   };
+  const registry = registryFrom(env, log);
+  if (registry) deps.registry = registry;
   return {
     deps,
     close: async () => {
       await reportWrites.close();
+      await registry?.close();
       await pool.closeAll();
     },
     sshUsage: () => pool.usage?.() ?? { connections: 0, channels: 0 },

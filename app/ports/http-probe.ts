@@ -1,3 +1,5 @@
+import type { EdgeProbe } from "./edge-router.js";
+
 export interface ProbeResult {
   ok: boolean;
   attempts: number;
@@ -7,7 +9,7 @@ export interface ProbeResult {
   elapsedMs: number;
 }
 
-/** Polls a URL until it answers 2xx or the deadline passes. */
+/** Polls a URL until it answers 2xx or the deadline passes; `via` probes through the Caddy edge. */
 export interface HttpProbe {
-  waitFor2xx(url: string, deadline: number): Promise<ProbeResult>;
+  waitFor2xx(url: string, deadline: number, via?: EdgeProbe): Promise<ProbeResult>;
 }

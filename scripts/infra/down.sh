@@ -14,6 +14,7 @@ stop() { # name pidfile
   rm -f "$2"
 }
 bash "$(dirname "${BASH_SOURCE[0]}")/node2.sh" down
+stop etcd "$STATE/etcd/etcd.pid"
 stop docker-registry "$STATE/registry/registry.pid"
 stop sshd "$STATE/ssh/sshd.pid"
 stop redis "$STATE/redis.pid"

@@ -115,8 +115,24 @@ if ! { [ -f "$REGISTRY/registry.pid" ] && kill -0 "$(cat "$REGISTRY/registry.pid
   curl -fsS -o /dev/null http://127.0.0.1:5055/v2/ || { tail -20 "$STATE/registry.log" >&2; die "docker-registry did not answer on 127.0.0.1:5055"; }
 fi
 
+# --- etcd (service registry tests): its own member on 127.0.0.1:27379 (clients) / 27380 (peers), data in STATE --
+ETCD=$STATE/etcd
+mkdir -p "$ETCD"
+if ! { [ -f "$ETCD/etcd.pid" ] && kill -0 "$(cat "$ETCD/etcd.pid")" 2>/dev/null; }; then
+  say "starting etcd on 127.0.0.1:27379"
+  nohup /usr/bin/etcd --name berth-dev --data-dir "$ETCD/data" \
+    --listen-client-urls http://127.0.0.1:27379 --advertise-client-urls http://127.0.0.1:27379 \
+    --listen-peer-urls http://127.0.0.1:27380 --initial-advertise-peer-urls http://127.0.0.1:27380 \
+    --initial-cluster berth-dev=http://127.0.0.1:27380 --listen-metrics-urls http://127.0.0.1:27381 \
+    >"$STATE/etcd.log" 2>&1 9>&- &
+  echo $! >"$ETCD/etcd.pid"
+  for _ in $(seq 1 50); do ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:27379 endpoint health >/dev/null 2>&1 && break; sleep 0.2; done
+  ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:27379 endpoint health >/dev/null 2>&1 || { tail -20 "$STATE/etcd.log" >&2; die "etcd did not answer on 127.0.0.1:27379"; }
+fi
+
 # --- test images ----------------------------------------------------------------------------------------------
 bash "$HERE/../test-images/build.sh"
+bash "$HERE/../test-images/build-edge.sh"
 
 # --- the two-node fault Swarm (its own manager + worker in network namespaces; see node2.sh) --------------------
 rm -f "$STATE/env.faults"
@@ -135,6 +151,7 @@ REDIS_URL=redis://127.0.0.1:6379
 BERTH_TEST_IMAGE=berth-test-web:1
 BERTH_BROKEN_IMAGE=berth-test-broken:1
 BERTH_REGISTRY=127.0.0.1:5055
+BERTH_ETCD_ENDPOINTS=127.0.0.1:27379
 ENV
 [ -f "$STATE/env.faults" ] && cat "$STATE/env.faults" >>"$STATE/env.tmp"
 mv "$STATE/env.tmp" "$STATE/env"

@@ -119,7 +119,7 @@ describe("parseDeployConfig: problems point at the place to fix", () => {
   it("an enum names the allowed values", () => {
     const text = MINIMAL.replace("routing:\n", "routing:\n  mode: trafik\n");
     expect(brief(problemsOf(text))).toEqual([
-      "10:9 /routing/mode must be one of traefik, host-port — did you mean 'traefik'?",
+      "10:9 /routing/mode must be one of traefik, host-port, caddy — did you mean 'traefik'?",
     ]);
   });
 

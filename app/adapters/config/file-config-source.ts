@@ -16,10 +16,10 @@ export function createFileConfigSource(opts: {
   cwd?: string;
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
+  const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
   return {
     async forRepository(repository: string): Promise<ConfigEntry | undefined> {
-      const files = await readConfigFiles(opts.configDir, shown);
-      return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
+      return (await index()).get(repository.toLowerCase());
     },
     async all(): Promise<ConfigEntry[]> {
       return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];

@@ -7,6 +7,7 @@ import { KNOWN_VARIABLES, unknownVariables } from "../render/variables.js";
 import { secretProblems } from "./secret-checks.js";
 import { quotaConfigProblems } from "./quota-checks.js";
 import { memoryBytes } from "./memory-size.js";
+import { trafficProblems } from "../routing/traffic-checks.js";
 
 /** The longest preview stack suffix we plan for: PR numbers up to 99999. */
 export const LONGEST_PREVIEW_SUFFIX = "-pr-99999";
@@ -56,7 +57,11 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
   for (const [name, service] of services) {
     const at = (...rest: string[]) => pointerFrom(["services", name, ...rest]);
     if (service.public && service.port === undefined) {
-      const why = config.routing.mode === "traefik" ? "Traefik routes to it" : "host-port mode publishes it";
+      const why = {
+        traefik: "Traefik routes to it",
+        caddy: "the Caddy edge routes to it",
+        "host-port": "host-port mode publishes it",
+      }[config.routing.mode];
       out.push({
         pointer: at(),
         at: "key",
@@ -90,6 +95,7 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));
   }
   out.push(...secretProblems(config));
+  out.push(...trafficProblems(config));
   if (out.length === 0) out.push(...quotaConfigProblems(config));
   return out;
 }

@@ -7,6 +7,7 @@ import { interpolateDocument, type Variables } from "./interpolate.js";
 import { validateAgainstSchema } from "./schema.js";
 import { schemaMessages, type SchemaMessage } from "./schema-messages.js";
 import { crossCheck } from "./cross-checks.js";
+import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
 import { locate, offsetPosition, pointerSegments, positionOf } from "./yaml-positions.js";
 import { textLimitProblem } from "./text-limits.js";
 
@@ -90,8 +91,9 @@ export function parseDeployConfig(file: string, text: string, env: Variables, by
 // Defaults JSON Schema cannot express, because they depend on another field.
 function completeDefaults(config: Omit<DeployConfig, "file">): Omit<DeployConfig, "file"> {
   const routing = config.routing;
-  routing.scheme ??= routing.mode === "traefik" ? "https" : "http";
+  routing.scheme ??= routing.mode === "host-port" ? "http" : "https";
   routing.probeHost ??= config.ssh.host;
+  if (routing.mode === "caddy") routing.caddy = { ...DEFAULT_EDGE, ...routing.caddy };
   for (const service of Object.values(config.services)) {
     service.maxReplicas ??= Math.max(service.replicas, DEFAULT_MAX_REPLICAS);
   }

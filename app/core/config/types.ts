@@ -37,12 +37,39 @@ export interface ServiceConfig {
   resources: { limits: ResourceSpec; reservations: ResourceSpec };
   /** Names of top-level secrets mounted at /run/secrets/<name>. */
   secrets?: string[];
+  /** Router policy for the public service (core/routing/traffic-policy.ts renders and checks it). */
+  traffic?: TrafficPolicy;
+}
+
+/** Durations as the config writes them: "250ms", "5s", "2m". */
+export type DurationText = string;
+
+export interface TrafficPolicy {
+  loadBalancing?: "round-robin" | "least-connections" | "sticky-cookie" | "weighted";
+  stickyCookie?: string;
+  retries?: { budget: DurationText; interval?: DurationText };
+  timeouts?: { connect?: DurationText; response?: DurationText };
+  circuitBreaker?: { failures: number; window: DurationText };
+  rateLimit?: { average: number; burst?: number };
+}
+
+/** caddy mode: the Swarm's one Caddy edge (schema fills every default but the ACME extras). */
+export interface CaddyEdgeConfig {
+  service: string;
+  network: string;
+  image: string;
+  httpsPort: number;
+  httpPort: number;
+  tls: "internal" | "acme";
+  acmeEmail?: string;
+  acmeCa?: string;
 }
 
 export interface RoutingConfig {
   /** traefik: render Traefik v3 labels, URL https://<stack>.<domain>.
-   *  host-port: publish the public service's port in host mode on the manager (no Traefik, no IPVS needed). */
-  mode: "traefik" | "host-port";
+   *  host-port: publish the public service's port in host mode on the manager (no Traefik, no IPVS needed).
+   *  caddy: Berth's Caddy edge routes https://<stack>.<domain> to the public service over the edge network. */
+  mode: "traefik" | "host-port" | "caddy";
   scheme: "http" | "https";
   domain: string;
   /** host-port mode: preview N publishes on previewPortBase + N. */
@@ -50,6 +77,8 @@ export interface RoutingConfig {
   /** Host the bot probes in host-port mode (the manager's address as seen from the bot). */
   probeHost: string;
   traefik: { entrypoint: string; certResolver?: string; network?: string };
+  /** Optional in the type (the schema fills it) so configs built in code stay valid. */
+  caddy?: CaddyEdgeConfig;
 }
 
 // Fields added with preview policies are optional in the type (the schema always fills their defaults) so that

@@ -11,7 +11,17 @@ import { pointerFrom } from "../config/yaml-positions.js";
 import { asObject, escapeDollars, keyValueMap, type Json } from "./compose-values.js";
 import { readTemplate } from "./template-document.js";
 import { routeFor, RouteError, type Route } from "./routing.js";
-import { RESERVED_PREFIX, renderService, STACK_NETWORK, TRAEFIK_NETWORK_KEY } from "./stack-service.js";
+import {
+  EDGE_NETWORK_KEY,
+  RESERVED_PREFIX,
+  renderService,
+  STACK_NETWORK,
+  TRAEFIK_NETWORK_KEY,
+} from "./stack-service.js";
+import { traefikPolicyLabels } from "../routing/traefik-policy.js";
+import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
+import { edgeRouteFor } from "../routing/edge-for-environment.js";
+import { routeLabels, type EdgeRoute } from "../routing/edge-route.js";
 import { traefikLabels, validateTraefikLabels } from "./traefik-labels.js";
 import { substituteVariables } from "./variables.js";
 import { variablesFor } from "./environment-variables.js";
@@ -51,6 +61,10 @@ export interface RenderedStack {
   hash: string;
   /** host-port mode: the port the public service publishes on the node. */
   publishedPort?: number;
+  /** caddy mode: the route the edge gets once the environment runs. */
+  edgeRoute?: EdgeRoute;
+  /** caddy mode: where the bot connects to probe probeUrl (the edge's node). */
+  probeConnectTo?: string;
 }
 
 const DEFAULT_TRAEFIK_NETWORK = "traefik-public";
@@ -114,6 +128,8 @@ export function renderStack(input: RenderInput): RenderedStack {
   };
   const traefikNetwork = config.routing.traefik.network ?? DEFAULT_TRAEFIK_NETWORK;
   const routed = config.routing.mode === "traefik";
+  const edgeRoute =
+    config.routing.mode === "caddy" ? edgeRouteFor(config, stack, publicService, route.host) : undefined;
 
   const services: Json = {};
   for (const [name, tpl] of Object.entries(templateServices)) {
@@ -131,6 +147,7 @@ export function renderStack(input: RenderInput): RenderedStack {
             network: traefikNetwork,
           })
         : undefined;
+    if (traefik) Object.assign(traefik, traefikPolicyLabels(stack, pub.traffic));
     const { service, problems: found } = renderService({
       name,
       template: asObject(tpl),
@@ -143,10 +160,15 @@ export function renderStack(input: RenderInput): RenderedStack {
         ...berthLabels,
         "berth.sha": sha,
         ...(input.ref === undefined ? {} : { "berth.ref": refLabel(input.ref) }),
+        ...(edgeRoute && isPublic ? routeLabels(edgeRoute, (config.routing.caddy ?? DEFAULT_EDGE).service) : {}),
       },
       traefik,
       joinTraefik: traefik !== undefined,
-      publish: !routed && isPublic ? { target: pub.port!, published: route.publishedPort! } : undefined,
+      joinEdge: edgeRoute !== undefined && isPublic,
+      publish:
+        config.routing.mode === "host-port" && isPublic
+          ? { target: pub.port!, published: route.publishedPort! }
+          : undefined,
     });
     for (const message of found) at(pointerFrom(["services", name]), message);
     if (secrets.mounts[name]) service.secrets = secrets.mounts[name];
@@ -164,6 +186,7 @@ export function renderStack(input: RenderInput): RenderedStack {
     labels: berthLabels,
   };
   if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
+  if (edgeRoute) networks[EDGE_NETWORK_KEY] = { external: true, name: (config.routing.caddy ?? DEFAULT_EDGE).network };
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
   if (problems.length > 0) throw templateError(input.templateFile, problems);
 
@@ -185,6 +208,8 @@ export function renderStack(input: RenderInput): RenderedStack {
     services: Object.keys(services),
     hash: createHash("sha256").update(yaml).digest("hex"),
     ...(route.publishedPort === undefined ? {} : { publishedPort: route.publishedPort }),
+    ...(edgeRoute ? { edgeRoute } : {}),
+    ...(route.probeConnectTo === undefined ? {} : { probeConnectTo: route.probeConnectTo }),
   };
 }
 

@@ -13,6 +13,8 @@ export interface Route {
   probeUrl: string;
   /** host-port mode: the port published on the node */
   publishedPort?: number;
+  /** caddy mode: the address the bot connects to for probeUrl (the edge's node), keeping the host name for SNI. */
+  probeConnectTo?: string;
 }
 
 export class RouteError extends Error {
@@ -35,6 +37,18 @@ function urlHost(host: string): string {
 
 export function routeFor(config: DeployConfig, environment: EnvironmentRef, healthPath: string): Route {
   const { routing } = config;
+  if (routing.mode === "caddy") {
+    const host = `${environment.stack}.${routing.domain}`;
+    if (host.length > 253)
+      throw new RouteError(
+        `host name ${host} is longer than 253 characters; shorten routing.domain`,
+        "/routing/domain",
+      );
+    const port = routing.scheme === "https" ? (routing.caddy?.httpsPort ?? 443) : (routing.caddy?.httpPort ?? 80);
+    const standard = port === (routing.scheme === "https" ? 443 : 80);
+    const url = `${routing.scheme}://${host}${standard ? "" : `:${port}`}`;
+    return { host, url, probeUrl: url + healthPath, probeConnectTo: routing.probeHost };
+  }
   if (routing.mode === "traefik") {
     const host = `${environment.stack}.${routing.domain}`;
     if (host.length > 253)

@@ -7,6 +7,8 @@ import { updatePolicies } from "./update-policy.js";
 /** The stack's own overlay network (`<stack>_berth`) and the key under which Traefik's external network joins. */
 export const STACK_NETWORK = "berth";
 export const TRAEFIK_NETWORK_KEY = "berth_traefik";
+/** caddy mode: the key under which the edge's external network joins (the public service only). */
+export const EDGE_NETWORK_KEY = "berth_edge";
 export const RESERVED_PREFIX = "berth";
 
 export interface ServiceInput {
@@ -23,6 +25,8 @@ export interface ServiceInput {
   /** Traefik labels (public service, traefik mode) or undefined to render traefik.enable=false. */
   traefik?: Record<string, string>;
   joinTraefik: boolean;
+  /** caddy mode, public service: join the edge network (internal services never do). */
+  joinEdge?: boolean;
   /** host-port mode, public service: the port to publish on the node. */
   publish?: { target: number; published: number };
 }
@@ -60,6 +64,7 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
   }
   networks[STACK_NETWORK] = {};
   if (input.joinTraefik) networks[TRAEFIK_NETWORK_KEY] = {};
+  if (input.joinEdge) networks[EDGE_NETWORK_KEY] = {};
   service.networks = networks;
 
   if (input.publish) {

@@ -33,6 +33,38 @@ export function traefikLabels(r: TraefikRoute): Record<string, string> {
 }
 
 const NAME = "[A-Za-z0-9-]+";
+const DURATION = (v: string) => /^[0-9]{1,6}(ms|s|m)$/.test(v);
+const COUNT = (v: string) => /^[1-9][0-9]{0,6}$/.test(v);
+const SERVICE_LB = `^traefik\\.http\\.services\\.${NAME}\\.loadbalancer`;
+const MIDDLEWARE = `^traefik\\.http\\.middlewares\\.${NAME}`;
+// Traffic-policy labels (core/routing/traefik-policy.ts), names as Traefik v3's reference documents them.
+const POLICY_RULES: { key: RegExp; value: (v: string) => boolean; what: string }[] = [
+  { key: new RegExp(`${SERVICE_LB}\\.sticky\\.cookie$`), value: (v) => v === "true", what: "true" },
+  {
+    key: new RegExp(`${SERVICE_LB}\\.sticky\\.cookie\\.name$`),
+    value: (v) => /^[A-Za-z0-9_-]{1,64}$/.test(v),
+    what: "a cookie name",
+  },
+  { key: new RegExp(`${SERVICE_LB}\\.strategy$`), value: (v) => v === "wrr" || v === "p2c", what: "wrr or p2c" },
+  { key: new RegExp(`${MIDDLEWARE}\\.retry\\.attempts$`), value: COUNT, what: "a positive count" },
+  { key: new RegExp(`${MIDDLEWARE}\\.retry\\.initialInterval$`), value: DURATION, what: "a duration" },
+  {
+    key: new RegExp(`${MIDDLEWARE}\\.circuitBreaker\\.expression$`),
+    value: (v) => /^(?:NetworkErrorRatio\(\)|ResponseCodeRatio\([0-9, ]+\)|LatencyAtQuantileMS\([0-9.]+\))/.test(v),
+    what: "a circuit breaker expression",
+  },
+  {
+    key: new RegExp(`${MIDDLEWARE}\\.circuitBreaker\\.(?:fallbackDuration|recoveryDuration)$`),
+    value: DURATION,
+    what: "a duration",
+  },
+  { key: new RegExp(`${MIDDLEWARE}\\.rateLimit\\.(?:average|burst)$`), value: COUNT, what: "a positive count" },
+  {
+    key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.middlewares$`),
+    value: (v) => /^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/.test(v),
+    what: "middleware names",
+  },
+];
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const RULES: { key: RegExp; value: (v: string) => boolean; what: string }[] = [
   { key: /^traefik\.enable$/, value: (v) => v === "true" || v === "false", what: "true or false" },
@@ -68,6 +100,7 @@ const RULES: { key: RegExp; value: (v: string) => boolean; what: string }[] = [
     value: (v) => /^[1-9][0-9]{0,4}$/.test(v) && Number(v) <= 65535,
     what: "a port 1-65535",
   },
+  ...POLICY_RULES,
 ];
 
 function hostRule(rule: string): string | undefined {

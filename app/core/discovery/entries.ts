@@ -1,0 +1,73 @@
+// The registry entries of one healthy environment: one per service of the stack, named so clients can look up
+// "<app>-<service>" and tell environments apart by tag and metadata. Pure: the job passes what it deployed.
+import type { DeployConfig } from "../config/types.js";
+import type { RegistryEntry } from "../../ports/service-registry.js";
+
+const CHECK_INTERVAL_SECONDS = 10;
+const CHECK_TIMEOUT_SECONDS = 5;
+
+export interface HealthyEnvironment {
+  config: DeployConfig;
+  stack: string;
+  environment: string;
+  sha: string;
+  url: string;
+  /** Short service names of the stack (template order). */
+  services: readonly string[];
+}
+
+export function registryEntries(env: HealthyEnvironment): RegistryEntry[] {
+  return env.services.map((service) => {
+    const settings = env.config.services[service];
+    const address = `${env.stack}_${service}`;
+    const port = settings?.port;
+    return {
+      id: address,
+      name: `${env.config.app}-${service}`,
+      address,
+      ...(port === undefined ? {} : { port }),
+      tags: ["berth", env.environment, env.config.app, ...(settings?.public ? ["public"] : [])],
+      meta: {
+        repository: env.config.repository,
+        environment: env.environment,
+        sha: env.sha,
+        url: env.url,
+        stack: env.stack,
+        service,
+      },
+      ...(port === undefined
+        ? {}
+        : {
+            check: {
+              http: `http://${address}:${port}${settings?.healthPath ?? "/"}`,
+              intervalSeconds: CHECK_INTERVAL_SECONDS,
+              timeoutSeconds: CHECK_TIMEOUT_SECONDS,
+            },
+          }),
+    };
+  });
+}
+
+/** Keys in the registry's KV store (etcd and Consul alike). */
+export const registryKeys = {
+  servicePrefix: "berth/services/",
+  environmentPrefix: (repository: string, environment: string) =>
+    `berth/services/${repository.toLowerCase()}/${environment}/`,
+  service: (repository: string, environment: string, service: string) =>
+    `berth/services/${repository.toLowerCase()}/${environment}/${service}`,
+  /** Configuration values a repository's environment may read in templates: {{kv.<key>}}. */
+  valuesPrefix: (repository: string, environment: string) => `berth/${repository.toLowerCase()}/${environment}/`,
+};
+
+/** What the registry should hold vs what it holds: ids to add (or refresh) and ids to remove. */
+export function reconcilePlan(
+  desired: readonly RegistryEntry[],
+  actual: readonly RegistryEntry[],
+): { register: RegistryEntry[]; remove: RegistryEntry[] } {
+  const have = new Map(actual.map((e) => [e.id, JSON.stringify(e)]));
+  const want = new Set(desired.map((e) => e.id));
+  return {
+    register: desired.filter((e) => have.get(e.id) !== JSON.stringify(e)),
+    remove: actual.filter((e) => !want.has(e.id)),
+  };
+}

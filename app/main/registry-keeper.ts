@@ -1,0 +1,74 @@
+// The reconciliation pass: the registry should hold exactly the environments that run on the Swarm. A crash between
+// a teardown and its deregistration leaves entries of stacks that are gone (removed here); a crash between healthy
+// and registered, or a lease that expired with a previous Berth, leaves running stacks unregistered (added here).
+import type { Logger } from "pino";
+import type { JobDeps } from "../jobs/deps.js";
+import type { ServiceRegistry } from "../ports/service-registry.js";
+import { reconcilePlan, registryEntries } from "../core/discovery/entries.js";
+import { routeFor } from "../core/render/routing.js";
+import type { EnvironmentRef } from "../core/environment-types.js";
+
+export async function reconcileRegistry(
+  deps: JobDeps,
+  registry: ServiceRegistry,
+): Promise<{ added: number; removed: number }> {
+  const configs = (await deps.configs.all()).flatMap((entry) => (entry.config ? [entry.config] : []));
+  const desired = [];
+  for (const config of configs) {
+    for (const live of await deps.swarmFor(config.ssh).liveEnvironments(config.repository)) {
+      if (!live.sha) continue;
+      const environment = environmentRef(live.environment, live.stack);
+      const publicService = Object.values(config.services).find((s) => s.public);
+      const url = routeFor(config, environment, publicService?.healthPath ?? "/").url;
+      desired.push(
+        ...registryEntries({
+          config,
+          stack: live.stack,
+          environment: live.environment,
+          sha: live.sha,
+          url,
+          services: live.services.map((s) => s.service),
+        }),
+      );
+    }
+  }
+  const known = new Set(configs.map((c) => c.repository.toLowerCase()));
+  const actual = (await registry.list()).filter((e) => known.has(e.meta.repository.toLowerCase()));
+  const plan = reconcilePlan(desired, actual);
+  if (plan.register.length > 0) await registry.register(plan.register);
+  const gone = new Set(plan.remove.map((e) => `${e.meta.repository}\n${e.meta.environment}`));
+  for (const key of gone) {
+    const [repository, environment] = key.split("\n") as [string, string];
+    if (!desired.some((d) => d.meta.repository === repository && d.meta.environment === environment))
+      await registry.deregisterEnvironment(repository, environment);
+  }
+  return { added: plan.register.length, removed: plan.remove.length };
+}
+
+function environmentRef(name: string, stack: string): EnvironmentRef {
+  const pr = /^pr-([0-9]+)$/.exec(name)?.[1];
+  if (pr) return { kind: "preview", name, stack, pr: Number(pr) };
+  return { kind: name === "staging" ? "staging" : "production", name, stack };
+}
+
+export function startRegistryKeeper(
+  deps: JobDeps,
+  registry: ServiceRegistry,
+  intervalSeconds: number,
+  log: Logger,
+): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= reconcileRegistry(deps, registry)
+      .then((r) => {
+        if (r.added + r.removed > 0) log.info(r, "service registry reconciled with the Swarm");
+      })
+      .catch((err: unknown) => log.warn({ err }, "registry reconciliation failed"))
+      .finally(() => (running = undefined));
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
