@@ -2,9 +2,12 @@
 // the Caddy edge, api, db) whose config allows web → api and api → db and denies the rest. Probed from inside the
 // tasks with busybox, by service name and by on-link address only (FACTS: an off-link address would leave the
 // machine): the allowed pairs connect, the denied pair (web ↔ db) can neither resolve the other's name nor has its
-// address on any link; the edge still reaches web and nothing else; no service is on the shared stack network.
+// address on any link; the edge still reaches web and nothing else; no service is on the shared stack network. A
+// push after the intentions changed (web → db allowed, web → api no longer) moves the running services' networks.
 // Apps intent*, PR 1321, ports 27230-27231.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { waitForFinalDeploymentStatus } from "../../scripts/demo/recorded.js";
 import { loadPayload } from "../fixtures/webhooks/index.js";
 import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
@@ -30,29 +33,33 @@ const service = (name: string) => `  ${name}:
 `;
 const TEMPLATE = `version: "3.8"\nservices:\n${["web", "api", "db"].map(service).join("")}`;
 
-const CONFIG = [
-  "repository: acme/intentapp",
-  "app: intentapp",
-  "template: intent-three.yml",
-  LOCAL_SSH_YAML,
-  "routing:",
-  "  mode: caddy",
-  "  domain: edge.test",
-  "  probeHost: 127.0.0.1",
-  `  caddy: { service: ${EDGE}, network: ${EDGE}, httpsPort: ${HTTPS_PORT}, httpPort: ${HTTPS_PORT + 1} }`,
-  "preview:",
-  "  healthTimeoutSeconds: 120",
-  "  maxFailedTasks: 2",
-  "services:",
-  "  web: { image: '${BERTH_TEST_IMAGE}', public: true, port: 8080, healthPath: /healthz }",
-  "  api: { image: '${BERTH_TEST_IMAGE}', port: 8080 }",
-  "  db: { image: '${BERTH_TEST_IMAGE}', port: 8080 }",
-  "intentions:",
+const configWith = (intentions: string[]) =>
+  [
+    "repository: acme/intentapp",
+    "app: intentapp",
+    "template: intent-three.yml",
+    LOCAL_SSH_YAML,
+    "routing:",
+    "  mode: caddy",
+    "  domain: edge.test",
+    "  probeHost: 127.0.0.1",
+    `  caddy: { service: ${EDGE}, network: ${EDGE}, httpsPort: ${HTTPS_PORT}, httpPort: ${HTTPS_PORT + 1} }`,
+    "preview:",
+    "  healthTimeoutSeconds: 120",
+    "  maxFailedTasks: 2",
+    "services:",
+    "  web: { image: '${BERTH_TEST_IMAGE}', public: true, port: 8080, healthPath: /healthz }",
+    "  api: { image: '${BERTH_TEST_IMAGE}', port: 8080 }",
+    "  db: { image: '${BERTH_TEST_IMAGE}', port: 8080 }",
+    "intentions:",
+    ...intentions,
+    "",
+  ].join("\n");
+const CONFIG = configWith([
   "  - { source: web, destination: api, action: allow, description: the site calls the API }",
   "  - { source: api, destination: db, action: allow, description: the API owns the data }",
   "  - { source: '*', destination: '*', action: deny, description: nothing else talks }",
-  "",
-].join("\n");
+]);
 
 beforeAll(async () => {
   bot = await startPolicyBot({ intentapp: CONFIG }, {}, { "intent-three.yml": TEMPLATE });
@@ -198,4 +205,31 @@ describe("intentions as networks on the real Swarm", () => {
       expect(r.out).toMatch(/bad address/);
     }
   });
+
+  it("moves the running services onto the new pairs' networks when the intentions change", async () => {
+    writeFileSync(
+      join(bot.configDir, "intentapp.yml"),
+      configWith([
+        "  - { source: web, destination: db, action: allow }",
+        "  - { source: api, destination: db, action: allow }",
+      ]),
+    );
+    const next = sha();
+    const mark = bot.github.requests.length;
+    await bot.send(
+      "pull_request",
+      loadPayload("pull_request.synchronize", { repository: "acme/intentapp", number: PR, headSha: next }),
+    );
+    const final = await waitForFinalDeploymentStatus(bot.github, mark, 300_000);
+    expect(final.state, JSON.stringify(final)).toBe("success");
+    const web = containerOf("web");
+    expect(fetchFrom(web, "http://db:8080/")).toEqual({ ok: true, out: `berth-test-web sha=${next}` });
+    const api = fetchFrom(web, "http://api:8080/");
+    expect(api.ok).toBe(false);
+    expect(api.out).toMatch(/bad address/);
+    const networks = Object.keys(
+      JSON.parse(docker("inspect", web, "--format", "{{json .NetworkSettings.Networks}}")) as Record<string, unknown>,
+    ).sort();
+    expect(networks).toEqual([EDGE, pairNetwork("db", "web")].sort());
+  }, 400_000);
 });
