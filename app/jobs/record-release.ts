@@ -26,7 +26,7 @@ export async function recordRelease(args: {
   deps: JobDeps;
   log: Logger;
 }): Promise<{ release: Release; recorded: boolean }> {
-  const { job, commit, config, plan, deps, log } = args;
+  const { job, commit, config, plan, deps } = args;
   const rollback = isRollback(job.target);
   const swarm = deps.swarmFor(config.ssh);
   // The references exactly as deployed (the status view strips digests for display): tag, repo@digest or image ID.

@@ -4,7 +4,7 @@
 // of them; the same look through the API is two HTTP requests of a few milliseconds. Watching a deploy polls this,
 // so it sets how soon Berth notices that a stack is healthy. Only reads go this way; deploys stay with the CLI
 // (`docker stack deploy` is the CLI's own logic). Any failure falls back to the CLI for a while (see ssh-swarm.ts).
-import { Agent, request, type ClientRequest } from "node:http";
+import { Agent, request } from "node:http";
 import type { Duplex } from "node:stream";
 import type { SshTarget } from "../../core/config/types.js";
 import type { SshPool } from "../ssh/pool.js";
