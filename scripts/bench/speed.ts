@@ -24,6 +24,7 @@ import { renderStack } from "../../app/core/render/index.js";
 import { previewEnvironment, stagingEnvironment } from "../../app/core/environment.js";
 import type { EnvironmentRef } from "../../app/core/environment-types.js";
 import * as b from "./speed-lib.js";
+import { waitForFinalDeploymentStatus } from "../demo/recorded.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BURST = Number(process.env.BERTH_BENCH_BURST ?? 10);
@@ -182,10 +183,13 @@ async function openToSuccess(app: string, pr: number) {
     );
     await new Promise((res) => setTimeout(res, 1500));
     writes.push(b.writesFor(github, mark, `acme/${app}`).length);
+    const closing = github.requests.length;
     await hook(
       "pull_request",
       loadPayload("pull_request.closed", { repository: `acme/${app}`, number: pr, headSha: c2 }),
     );
+    // Berth's teardown must be over before the same stack is deployed by hand: it would remove that one too.
+    await waitForFinalDeploymentStatus(github, closing, 120_000, ["inactive"]);
     await b.removeAndWait(env.stack);
   };
   // Who goes first alternates: the second of a pair deploys right after the first one's stack was removed.
