@@ -83,8 +83,15 @@ describe("webhooks lost while Berth was down", () => {
       250,
     );
     expect(closedComment).toBeDefined();
-    const newerRun = [...bot.github.state.checkRuns.values()].find((r) => r.head_sha === newer);
-    expect(newerRun?.conclusion).toBe("success");
+    // Reports go through the write scheduler and no longer hold the job: the check run's final state may land a moment
+    // after the preview serves, so wait for it (a bounded wait; the conclusion must still be success).
+    const newerRun = await waitFor(
+      "the redeploy's check run completed",
+      () => [...bot.github.state.checkRuns.values()].find((r) => r.head_sha === newer && r.status === "completed"),
+      60_000,
+      250,
+    );
+    expect(newerRun.conclusion).toBe("success");
     // One sweep queued the fix: the deploy ran once.
     expect([...bot.github.state.checkRuns.values()].filter((r) => r.head_sha === newer)).toHaveLength(1);
     recordReliability({
