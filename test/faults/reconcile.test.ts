@@ -72,6 +72,15 @@ describe("webhooks lost while Berth was down", () => {
       500,
     );
     const recoverMs = Date.now() - upAt;
+    // "Within one sweep interval": the first sweep after the restart replayed both lost webhooks (its log line is
+    // the moment the teardown and the deploy were queued), not a later one.
+    const replayed = bot.berth
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{") && l.includes("lost webhooks replayed"))
+      .map((l) => JSON.parse(l) as { time: number; removed: string[]; redeployed: string[] });
+    expect(replayed[0]).toMatchObject({ removed: [`${REPO}#${CLOSED}`], redeployed: [`${REPO}#${PUSHED}`] });
+    expect(replayed[0]!.time - upAt).toBeLessThanOrEqual(SWEEP_SECONDS * 1000 + 5_000);
     const closedComment = [...bot.github.state.comments.values()].find((c) => c.issue === CLOSED);
     await waitFor(
       "the closed PR's comment to say torn down",
