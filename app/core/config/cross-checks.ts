@@ -8,6 +8,7 @@ import { secretProblems } from "./secret-checks.js";
 import { quotaConfigProblems } from "./quota-checks.js";
 import { memoryBytes } from "./memory-size.js";
 import { trafficProblems } from "../routing/traffic-checks.js";
+import { intentionConfigProblems } from "./intention-checks.js";
 
 /** The longest preview stack suffix we plan for: PR numbers up to 99999. */
 export const LONGEST_PREVIEW_SUFFIX = "-pr-99999";
@@ -96,6 +97,7 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
   }
   out.push(...secretProblems(config));
   out.push(...trafficProblems(config));
+  out.push(...intentionConfigProblems(config));
   if (out.length === 0) out.push(...quotaConfigProblems(config));
   return out;
 }

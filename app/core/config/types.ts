@@ -199,3 +199,19 @@ export interface ConfigProblem {
   path: string; // JSON pointer-ish: /services/web/replicas
   message: string; // what is wrong and what to do
 }
+
+// ---- intentions (issue 15, item 4): which services may connect, enforced as Swarm networks ----
+// Kept in a block of their own: declaration merging adds the field to DeployConfig above.
+
+/** One of seed 004's connect intentions: may `source` open connections to `destination` ("*" = every service). */
+export interface Intention {
+  source: string;
+  destination: string;
+  action: "allow" | "deny";
+  description?: string;
+}
+
+export interface DeployConfig {
+  /** Absent or empty: every service shares the stack network (as before). Otherwise one network per allowed pair. */
+  intentions?: Intention[];
+}

@@ -31,6 +31,7 @@ import { refLabel } from "../policy/ref-label.js";
 import { secretsSpec } from "./secrets-spec.js";
 import type { Usage } from "../policy/quotas.js";
 import { isCommitSha } from "../repository.js";
+import { declaresIntentions, intentionNetworks, intentionProblems, PAIR_LABEL } from "./intentions.js";
 
 export interface RenderInput {
   config: DeployConfig;
@@ -131,6 +132,18 @@ export function renderStack(input: RenderInput): RenderedStack {
   const edgeRoute =
     config.routing.mode === "caddy" ? edgeRouteFor(config, stack, publicService, route.host) : undefined;
 
+  // Intentions: `*` covers the template's services too (config-time checks saw only the configured ones).
+  const intentions = declaresIntentions(config.intentions) ? config.intentions : undefined;
+  for (const p of intentions ? intentionProblems(intentions, Object.keys(templateServices)) : [])
+    problems.push({
+      file: config.file,
+      line: 1,
+      col: 1,
+      path: pointerFrom(["intentions", String(p.index), p.field]),
+      message: p.message,
+    });
+  const paired = intentions && intentionNetworks(intentions, Object.keys(templateServices), stack);
+
   const services: Json = {};
   for (const [name, tpl] of Object.entries(templateServices)) {
     const cfg = config.services[name];
@@ -165,6 +178,7 @@ export function renderStack(input: RenderInput): RenderedStack {
       traefik,
       joinTraefik: traefik !== undefined,
       joinEdge: edgeRoute !== undefined && isPublic,
+      ...(paired ? { intentionNetworks: paired.joins[name]! } : {}),
       publish:
         config.routing.mode === "host-port" && isPublic
           ? { target: pub.port!, published: route.publishedPort! }
@@ -180,11 +194,19 @@ export function renderStack(input: RenderInput): RenderedStack {
   }
 
   const networks = labelled(asObject(compose.networks), berthLabels, "networks", at);
-  networks[STACK_NETWORK] = {
-    driver: "overlay",
-    attachable: config.preview.attachableNetwork === true && environment.kind === "preview",
-    labels: berthLabels,
-  };
+  if (paired)
+    for (const [key, members] of Object.entries(paired.networks))
+      networks[key] = {
+        driver: "overlay",
+        attachable: false,
+        labels: { ...berthLabels, [PAIR_LABEL]: members.join(",") },
+      };
+  else
+    networks[STACK_NETWORK] = {
+      driver: "overlay",
+      attachable: config.preview.attachableNetwork === true && environment.kind === "preview",
+      labels: berthLabels,
+    };
   if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
   if (edgeRoute) networks[EDGE_NETWORK_KEY] = { external: true, name: (config.routing.caddy ?? DEFAULT_EDGE).network };
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);

@@ -29,6 +29,8 @@ export interface ServiceInput {
   joinEdge?: boolean;
   /** host-port mode, public service: the port to publish on the node. */
   publish?: { target: number; published: number };
+  /** The config declares intentions: the networks of this service's allowed pairs, instead of the stack network. */
+  intentionNetworks?: string[];
 }
 
 export function renderService(input: ServiceInput): { service: Json; problems: string[] } {
@@ -62,7 +64,15 @@ export function renderService(input: ServiceInput): { service: Json; problems: s
     if (key.startsWith(RESERVED_PREFIX))
       problems.push(`network '${key}': names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
   }
-  networks[STACK_NETWORK] = {};
+  if (input.intentionNetworks) {
+    // A template network would join services whatever the intentions say.
+    for (const key of Object.keys(networks))
+      problems.push(
+        `network '${key}': with intentions in the deploy config Berth decides which networks services share; remove it from this service`,
+      );
+    for (const key of Object.keys(networks)) delete networks[key];
+    for (const key of input.intentionNetworks) networks[key] = {};
+  } else networks[STACK_NETWORK] = {};
   if (input.joinTraefik) networks[TRAEFIK_NETWORK_KEY] = {};
   if (input.joinEdge) networks[EDGE_NETWORK_KEY] = {};
   service.networks = networks;
