@@ -167,4 +167,72 @@ export const dockerArgs = {
     "{{.Name}}",
   ],
   secretRm: (name: string) => ["docker", "secret", "rm", secretName(name)],
+  /**
+   * A one-shot task on every node (`--mode global-job`) that removes the stack's volumes from that node's own
+   * Docker: volumes are local to a node, and the manager's `docker volume rm` never sees a worker's. The script is a
+   * constant; the stack name reaches it as an argument ($1), never as shell text.
+   */
+  volumeCleanupJob: (jobName: string, stack: string, helper: NodeHelper) => [
+    "docker",
+    "service",
+    "create",
+    "--detach",
+    "--quiet",
+    "--mode",
+    "global-job",
+    "--restart-condition",
+    "none",
+    "--no-resolve-image",
+    "--name",
+    assertSwarmName(jobName, "service"),
+    "--label",
+    `berth.volume-cleanup=${assertSwarmName(stack, "stack")}`,
+    "--mount",
+    `type=bind,source=${dockerSocket(helper.dockerSocket)},target=/var/run/docker.sock`,
+    "--env",
+    "DOCKER_HOST=unix:///var/run/docker.sock",
+    assertImageRef(helper.image),
+    "sh",
+    "-c",
+    VOLUME_CLEANUP_SCRIPT,
+    "berth-volume-cleanup",
+    assertSwarmName(stack, "stack"),
+  ],
+  serviceTaskIdsByName: (name: string) => [
+    "docker",
+    "service",
+    "ps",
+    "-q",
+    "--no-trunc",
+    assertSwarmName(name, "service"),
+  ],
+  serviceRm: (name: string) => ["docker", "service", "rm", assertSwarmName(name, "service")],
+  nodeStates: () => ["docker", "node", "ls", "--format", "{{.ID}} {{.Hostname}} {{.Status}} {{.Availability}}"],
 };
+
+/** The image and the node's Docker socket the per-node volume cleanup runs with (BERTH_NODE_HELPER_*). */
+export interface NodeHelper {
+  image: string;
+  /** Path of each node's Docker socket; a Swarm mount template ({{.Node.Hostname}}) when nodes differ. */
+  dockerSocket: string;
+}
+
+const SOCKET_PATH =
+  /^\/(?:[A-Za-z0-9._-]+|\{\{\.Node\.(?:Hostname|ID)\}\})(?:\/(?:[A-Za-z0-9._-]+|\{\{\.Node\.(?:Hostname|ID)\}\}))*$/;
+function dockerSocket(path: string): string {
+  if (!SOCKET_PATH.test(path) || path.includes(".."))
+    throw new Error(`not an absolute Docker socket path: ${JSON.stringify(path.slice(0, 100))}`);
+  return path;
+}
+
+// Runs in the helper image (docker:cli or anything with sh and the docker CLI) on each node. A volume still used by
+// a container the stack rm is stopping is retried for 30 s. Prints one line per volume: "removed <name> on <node>"
+// or "left <name> on <node>: <docker's error>", which the manager reads back from the job's logs.
+const VOLUME_CLEANUP_SCRIPT = [
+  'node=$(docker info --format "{{.Name}}") || exit 1; status=0;',
+  'for v in $(docker volume ls -q --filter "label=com.docker.stack.namespace=$1"); do n=0;',
+  'until docker volume rm "$v" >/dev/null 2>&1; do n=$((n + 1));',
+  'if [ "$n" -ge 30 ]; then echo "left $v on $node: $(docker volume rm "$v" 2>&1)"; status=1; continue 2; fi;',
+  "sleep 1; done;",
+  'echo "removed $v on $node"; done; exit "$status"',
+].join(" "); // one line: the SSH layer refuses newlines in any argument

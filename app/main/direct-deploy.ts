@@ -12,6 +12,7 @@ import { systemClock } from "../ports/clock.js";
 import { createHttpProbe } from "../adapters/http-probe.js";
 import { createSshPool } from "../adapters/ssh/pool.js";
 import { createSshSwarm } from "../adapters/swarm/ssh-swarm.js";
+import { nodeHelperFrom } from "./env.js";
 import { KnownSecrets } from "../adapters/secrets/known-secrets.js";
 import { applyStack } from "../jobs/apply-stack.js";
 import { RenderProblems, renderEnvironment, secretPlan } from "./cli/render-environment.js";
@@ -77,7 +78,7 @@ export async function directDeploy(args: {
   };
   const pool = createSshPool({ log });
   try {
-    const swarm = createSshSwarm(config.ssh, pool);
+    const swarm = createSshSwarm(config.ssh, pool, nodeHelperFrom(process.env));
     for (const [name, swarmName] of Object.entries(secrets.names)) {
       await swarm.ensureSecret(swarmName, secrets.values[name]!, {
         "berth.repository": config.repository,

@@ -1,5 +1,19 @@
 // The only place that reads process.env. Everything below app/main/ receives a BerthEnv.
 import { resolve } from "node:path";
+import { DEFAULT_NODE_HELPER } from "../adapters/swarm/ssh-swarm.js";
+import type { NodeHelper } from "../core/docker-args.js";
+
+/**
+ * What removes a torn-down preview's volumes on every node of a multi-node Swarm: an image with sh and the docker CLI
+ * (every node must be able to run it; default docker:27-cli) and the path of each node's Docker socket (default
+ * /var/run/docker.sock; a Swarm mount template such as /run/{{.Node.Hostname}}/docker.sock when nodes differ).
+ */
+export function nodeHelperFrom(env: NodeJS.ProcessEnv): NodeHelper {
+  return {
+    image: env.BERTH_NODE_HELPER_IMAGE || DEFAULT_NODE_HELPER.image,
+    dockerSocket: env.BERTH_NODE_DOCKER_SOCKET || DEFAULT_NODE_HELPER.dockerSocket,
+  };
+}
 
 export interface BerthEnv {
   appId: number;
@@ -31,6 +45,8 @@ export interface BerthEnv {
   discovery?:
     | { kind: "etcd"; endpoints: string[]; leaseSeconds: number; syncSeconds: number }
     | { kind: "consul"; url: string; token?: string; syncSeconds: number };
+  /** The per-node volume cleanup of multi-node Swarms: BERTH_NODE_HELPER_IMAGE, BERTH_NODE_DOCKER_SOCKET. */
+  nodeHelper: NodeHelper;
   /** Keep the variables that deploy configs may reference with ${NAME}. */
   configVariables: Record<string, string | undefined>;
 }
@@ -121,6 +137,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     auditMaxEntries,
     edgeSyncSeconds,
     ...(discovery ? { discovery } : {}),
+    nodeHelper: nodeHelperFrom(env),
     configVariables: { ...env },
   };
 }

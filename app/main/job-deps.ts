@@ -82,7 +82,7 @@ export function buildJobDeps(args: {
       const key = JSON.stringify(managersOf(target));
       const known = swarms.get(key);
       if (known) return known;
-      const swarm = createSshSwarm(target, pool);
+      const swarm = createSshSwarm(target, pool, env.nodeHelper);
       swarms.set(key, swarm);
       return swarm;
     },

@@ -106,7 +106,7 @@ swarm() {
 
 images() { # the offline test images, by ID, on both nodes
   local image id node
-  for image in berth-test-web:1 berth-test-broken:1 berth-test-ingress:1; do
+  for image in berth-test-web:1 berth-test-broken:1 berth-test-ingress:1 berth-test-dockercli:1; do
     id=$(docker image inspect "$image" --format '{{.Id}}')
     for node in mgr node2; do
       [ "$(dk "$node" image inspect "$image" --format '{{.Id}}' 2>/dev/null || true)" = "$id" ] && continue
@@ -155,11 +155,15 @@ case "${1:-up}" in
     # Swarm labels let a test pin a task to the node it is about to lose, or spread over both.
     dk mgr node update --label-add berth.node=mgr "$(dk mgr info --format '{{.Swarm.NodeID}}')" >/dev/null
     dk mgr node update --label-add berth.node=node2 berth-node2 >/dev/null
+    # Both nodes share this machine's filesystem, so each dockerd's socket has its own path, /run/<hostname>/: Berth's
+    # per-node volume cleanup (a global job) mounts it with a Swarm template, and runs the docker CLI test image.
     cat >"$STATE/env.faults" <<ENV
 BERTH_FAULT_SSH_PORT=$FAULT_SSH_PORT
 BERTH_FAULT_DOCKER_HOST=$(sock_of mgr)
 BERTH_NODE2_DOCKER_HOST=$(sock_of node2)
 BERTH_FAULT_PROBE_HOST=$MGR_HOST_IP
+BERTH_NODE_HELPER_IMAGE=berth-test-dockercli:1
+BERTH_NODE_DOCKER_SOCKET=/run/{{.Node.Hostname}}/docker.sock
 ENV
     say "fault Swarm ready: $(dk mgr node ls --format '{{.Hostname}}:{{.Status}}' | paste -sd' ' -)"
     ;;

@@ -133,6 +133,7 @@ fi
 # --- test images ----------------------------------------------------------------------------------------------
 bash "$HERE/../test-images/build.sh"
 bash "$HERE/../test-images/build-edge.sh"
+bash "$HERE/../test-images/build-dockercli.sh"
 
 # --- the two-node fault Swarm (its own manager + worker in network namespaces; see node2.sh) --------------------
 rm -f "$STATE/env.faults"

@@ -32,6 +32,16 @@ export async function sendWebhook(opts: {
   const signature = opts.signature ?? (opts.secret !== undefined ? signBody(opts.secret, body) : undefined);
   if (signature !== undefined) headers["x-hub-signature-256"] = signature;
   const started = performance.now();
-  const res = await fetch(opts.url, { method: "POST", headers, body, signal: AbortSignal.timeout(15_000) });
+  const post = () => fetch(opts.url, { method: "POST", headers, body, signal: AbortSignal.timeout(15_000) });
+  let res: Response;
+  try {
+    res = await post();
+  } catch (err) {
+    // A pooled keep-alive connection the server closed while this process was busy (a test's execFileSync blocks
+    // the event loop, so the close is not seen before the socket is reused) fails as "other side closed". Sent
+    // again on a new connection with the same delivery id, as GitHub's redelivery would be; Berth dedupes by that id.
+    if ((err as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw err;
+    res = await post();
+  }
   return { status: res.status, body: await res.text(), deliveryId, ms: performance.now() - started };
 }

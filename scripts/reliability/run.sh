@@ -5,7 +5,12 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 rm -rf .berth-local/reliability
+started=$(date +%s)
 npx vitest run "${@:-test/faults/}"
 status=$?
+wall=$(($(date +%s) - started))
+echo "=== test/faults: ${wall} s of wall time"
+# The wall time goes into the document only for a run of the whole suite.
+if [ "$#" -eq 0 ]; then export BERTH_FAULTS_WALL_SECONDS=$wall; fi
 npx tsx scripts/reliability/write-report.ts || status=1
 exit "$status"

@@ -47,7 +47,13 @@ export function previousRows(doc: string): { area: "fault" | "input"; what: stri
   return rows;
 }
 
-export function renderReport(rows: RecordedRow[], previous: ReturnType<typeof previousRows>, now: Date): string {
+export function renderReport(
+  rows: RecordedRow[],
+  previous: ReturnType<typeof previousRows>,
+  now: Date,
+  /** Wall time of the whole run (scripts/reliability/run.sh measures it), when the run was the whole suite. */
+  wallSeconds?: number,
+): string {
   const proven = new Set(rows.map((r) => `${r.area}:${r.what}`));
   const missing = previous.filter((p) => !proven.has(`${p.area}:${p.what}`));
   // "nothing (1 check run, 1 comment)" still means nothing was lost: the parenthesis says what was checked.
@@ -63,6 +69,7 @@ export function renderReport(rows: RecordedRow[], previous: ReturnType<typeof pr
     `Last run: ${now.toISOString()} — ${rows.length} rows proven` +
       (missing.length ? `, **${missing.length} not proven by the last run**` : "") +
       (lostSomething.length ? `, **${lostSomething.length} lost something**` : "") +
+      (wallSeconds !== undefined ? `; the run took ${(wallSeconds / 60).toFixed(1)} min of wall time` : "") +
       ".",
     "",
     "| area | what | injected | what Berth did | time to recover | lost | test |",
@@ -85,7 +92,8 @@ function main(): void {
   const rows = readRows(ROWS_DIR);
   const previous = existsSync(DOC) ? previousRows(readFileSync(DOC, "utf8")) : [];
   mkdirSync(dirname(DOC), { recursive: true });
-  writeFileSync(DOC, renderReport(rows, previous, new Date()));
+  const wall = Number(process.env.BERTH_FAULTS_WALL_SECONDS);
+  writeFileSync(DOC, renderReport(rows, previous, new Date(), Number.isFinite(wall) && wall > 0 ? wall : undefined));
   console.log(`docs/RELIABILITY.md: ${rows.length} rows from ${ROWS_DIR}`);
 }
 

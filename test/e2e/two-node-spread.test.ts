@@ -1,5 +1,7 @@
 // End to end on the two-node Swarm (scripts/infra/node2.sh): one preview with `replicas: 2` spread over both nodes,
-// both tasks running, the URL serving; closing the PR removes it from both. App faultspread, PR 1040, port 26040.
+// both tasks running, the URL serving; closing the PR removes it from both, its named volume included (each task
+// made its own copy on its own node; the manager's `docker volume rm` alone used to leave the worker's behind).
+// App faultspread, PR 1040, port 26040.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { body, faultConfigYaml, sha, startFaultBot, PORT_BASE, type FaultBot } from "../helpers/fault-bot.js";
 import {
@@ -10,12 +12,16 @@ import {
   mgrDocker,
   runningNodes,
 } from "../helpers/fault-swarm.js";
-import { faultEnv } from "../helpers/fault-bot.js";
+import { docker, faultEnv } from "../helpers/fault-bot.js";
 import { waitFor } from "../../scripts/lib/wait-for.js";
 
 const APP = "faultspread";
 const PR = 1040;
 const STACK = `${APP}-pr-${PR}`;
+// The spread template with a named volume at /data: Swarm creates it on each node a task lands on.
+const SPREAD_WITH_VOLUME = `${SPREAD_TEMPLATE}    volumes:\n      - data:/data\nvolumes:\n  data: {}\n`;
+const stackVolumes = (dockerHost: string | undefined) =>
+  docker(["volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`], dockerHost);
 let bot: FaultBot;
 
 describe.skipIf(!faultSwarmAvailable())("a preview spread over a two-node Swarm", () => {
@@ -30,13 +36,19 @@ describe.skipIf(!faultSwarmAvailable())("a preview spread over a two-node Swarm"
           template: "fault-spread.yml",
         }),
       },
-      templates: { "fault-spread.yml": SPREAD_TEMPLATE },
+      templates: { "fault-spread.yml": SPREAD_WITH_VOLUME },
     });
   });
   afterAll(async () => {
     await bot?.close();
     try {
       mgrDocker(["stack", "rm", STACK]);
+    } catch {
+      // already gone
+    }
+    try {
+      for (const host of [faultEnv().BERTH_FAULT_DOCKER_HOST, faultEnv().BERTH_NODE2_DOCKER_HOST])
+        for (const v of stackVolumes(host).split("\n").filter(Boolean)) docker(["volume", "rm", "-f", v], host);
     } catch {
       // already gone
     }
@@ -55,6 +67,8 @@ describe.skipIf(!faultSwarmAvailable())("a preview spread over a two-node Swarm"
       500,
     );
     expect(runningNodes(`${STACK}_web`)).toEqual(["berth-mgr", "berth-node2"]);
+    expect(stackVolumes(faultEnv().BERTH_FAULT_DOCKER_HOST)).toBe(`${STACK}_data`);
+    expect(stackVolumes(faultEnv().BERTH_NODE2_DOCKER_HOST)).toBe(`${STACK}_data`);
     const url = `http://${faultEnv().BERTH_FAULT_PROBE_HOST}:${PORT_BASE + PR}`;
     expect(await body(url)).toBe(`berth-test-web sha=${head}`);
     await waitFor(
@@ -77,5 +91,9 @@ describe.skipIf(!faultSwarmAvailable())("a preview spread over a two-node Swarm"
     );
     expect(mgrDocker(["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`])).toBe("");
     expect(mgrDocker(["ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK}`])).toBe("");
+    // The volume is gone from both nodes, the worker's included, and the one-shot cleanup job is removed.
+    expect(stackVolumes(faultEnv().BERTH_FAULT_DOCKER_HOST)).toBe("");
+    expect(stackVolumes(faultEnv().BERTH_NODE2_DOCKER_HOST)).toBe("");
+    expect(mgrDocker(["service", "ls", "-q", "--filter", `label=berth.volume-cleanup=${STACK}`])).toBe("");
   }, 360_000);
 });

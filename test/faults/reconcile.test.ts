@@ -72,6 +72,15 @@ describe("webhooks lost while Berth was down", () => {
       500,
     );
     const recoverMs = Date.now() - upAt;
+    // "Within one sweep interval": the first sweep after the restart replayed both lost webhooks (its log line is
+    // the moment the teardown and the deploy were queued), not a later one.
+    const replayed = bot.berth
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{") && l.includes("lost webhooks replayed"))
+      .map((l) => JSON.parse(l) as { time: number; removed: string[]; redeployed: string[] });
+    expect(replayed[0]).toMatchObject({ removed: [`${REPO}#${CLOSED}`], redeployed: [`${REPO}#${PUSHED}`] });
+    expect(replayed[0]!.time - upAt).toBeLessThanOrEqual(SWEEP_SECONDS * 1000 + 5_000);
     const closedComment = [...bot.github.state.comments.values()].find((c) => c.issue === CLOSED);
     await waitFor(
       "the closed PR's comment to say torn down",
@@ -83,8 +92,15 @@ describe("webhooks lost while Berth was down", () => {
       250,
     );
     expect(closedComment).toBeDefined();
-    const newerRun = [...bot.github.state.checkRuns.values()].find((r) => r.head_sha === newer);
-    expect(newerRun?.conclusion).toBe("success");
+    // Reports go through the write scheduler and no longer hold the job: the check run's final state may land a moment
+    // after the preview serves, so wait for it (a bounded wait; the conclusion must still be success).
+    const newerRun = await waitFor(
+      "the redeploy's check run completed",
+      () => [...bot.github.state.checkRuns.values()].find((r) => r.head_sha === newer && r.status === "completed"),
+      60_000,
+      250,
+    );
+    expect(newerRun.conclusion).toBe("success");
     // One sweep queued the fix: the deploy ran once.
     expect([...bot.github.state.checkRuns.values()].filter((r) => r.head_sha === newer)).toHaveLength(1);
     recordReliability({

@@ -98,7 +98,7 @@ describe("the manager's sshd", () => {
       injected: `ssh.host pointing at 127.0.0.1:${DEAD_PORT}, where nothing listens`,
       berthDid: "6 attempts with exponential backoff, then a failed check run naming the host and port",
       recoverMs: Date.now() - started,
-      lost: "nothing deployed, nothing left queued or in progress",
+      lost: "nothing (nothing deployed, nothing left queued or in progress)",
     });
   }, 300_000);
 
@@ -162,7 +162,7 @@ describe("the manager's sshd", () => {
       injected: "the manager's sshd restarted with a new host key; then a push",
       berthDid: "refused to connect (no retry), failed check run naming the host and both keys",
       recoverMs: Date.now() - started,
-      lost: "nothing deployed; the previous commit keeps serving",
+      lost: "nothing (nothing deployed; the previous commit keeps serving)",
     });
   }, 180_000);
 });

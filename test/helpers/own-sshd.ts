@@ -26,6 +26,12 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** Children of a process (sshd forks one per connection), from /proc: by parent PID, never by name. */
+function descendantsOf(pid: number): number[] {
+  const all: number[] = [];
+  for (let level = childrenOf(pid); level.length > 0; level = level.flatMap(childrenOf)) all.push(...level);
+  return all;
+}
+
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {
@@ -87,7 +93,11 @@ export class OwnSshd {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null) return;
-    const kids = childrenOf(child.pid);
+    // The whole tree: a connection's [priv] monitor is the listener's child, but the session process that holds the
+    // TCP connection (berth@notty) and the commands it runs are its children. Killing only the monitors left those
+    // sessions alive and their connections open — a half-dead sshd no real failure produces, on which Berth's
+    // long-lived channels (docker system dial-stdio) kept working while new execs failed.
+    const kids = descendantsOf(child.pid);
     child.kill("SIGKILL");
     for (const pid of kids) {
       try {

@@ -43,4 +43,9 @@ describe("reliability report", () => {
     expect(second).toContain("1 lost something");
     expect(second).toContain("| input | a \\| b | — | **not proven by the last run** |");
   });
+
+  it("states the whole run's wall time when run.sh measured it, and only then", () => {
+    expect(renderReport([row({})], [], new Date(0), 754)).toContain("; the run took 12.6 min of wall time.");
+    expect(renderReport([row({})], [], new Date(0))).not.toContain("wall time.");
+  });
 });

@@ -73,6 +73,39 @@ describe("docker argument lists", () => {
   });
 });
 
+describe("per-node volume cleanup job", () => {
+  const helper = { image: "docker:27-cli", dockerSocket: "/var/run/docker.sock" };
+  it("one global job, the node's socket mounted, the stack as an argument of a constant one-line script", () => {
+    const argv = dockerArgs.volumeCleanupJob("berth-volumes-abc", "shop-pr-1", helper);
+    expect(argv.slice(0, 8)).toEqual([
+      "docker",
+      "service",
+      "create",
+      "--detach",
+      "--quiet",
+      "--mode",
+      "global-job",
+      "--restart-condition",
+    ]);
+    expect(argv).toContain("type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock");
+    expect(argv.slice(-2)).toEqual(["berth-volume-cleanup", "shop-pr-1"]);
+    const script = argv[argv.indexOf("-c") + 1]!;
+    expect(script).not.toContain("shop-pr-1");
+    expect(script).toContain("$1");
+    expect(() => commandLine(argv)).not.toThrow(); // no newline: the SSH layer would refuse it
+  });
+  it("takes a Swarm mount template for nodes whose sockets differ, and refuses anything else", () => {
+    const templated = { ...helper, dockerSocket: "/run/{{.Node.Hostname}}/docker.sock" };
+    expect(dockerArgs.volumeCleanupJob("j", "s", templated)).toContain(
+      "type=bind,source=/run/{{.Node.Hostname}}/docker.sock,target=/var/run/docker.sock",
+    );
+    for (const bad of ["run/docker.sock", "/var/../etc/passwd", "/x,target=/etc", "/{{.Service.Name}}/d"])
+      expect(() => dockerArgs.volumeCleanupJob("j", "s", { ...helper, dockerSocket: bad })).toThrow(/socket path/);
+    expect(() => dockerArgs.volumeCleanupJob("j", "s; rm -rf /", helper)).toThrow();
+    expect(() => dockerArgs.volumeCleanupJob("j", "s", { ...helper, image: "x y" })).toThrow(/image reference/);
+  });
+});
+
 describe("swarm state", () => {
   const svc = (id: string, name: string, replicas: number, update?: string): RawService => ({
     ID: id,

@@ -147,6 +147,11 @@ export function createSshPool(opts: { log?: Logger; maxChannels?: number; connec
           );
         }
         channel.once("close", release);
+        // A channel outlives its connection in ssh2's eyes: without this, a reader (the Docker API's agent) keeps a
+        // dead channel as a live socket after sshd went away.
+        const dropChannel = () => channel.destroy();
+        client.once("close", dropChannel);
+        channel.once("close", () => client.removeListener("close", dropChannel));
         // What the remote command says on stderr is not part of the byte stream.
         channel.stderr.resume();
         resolve(channel);

@@ -43,20 +43,40 @@ function socketLike(stream: Duplex): Duplex {
 }
 
 export function createDockerApi(target: SshTarget, pool: Required<Pick<SshPool, "stream">>): DockerApi {
-  const agent = new ChannelAgent(() => pool.stream(target, DIAL));
+  const newAgent = () => new ChannelAgent(() => pool.stream(target, DIAL));
+  let agent = newAgent();
+  // After the SSH connection died (sshd restarted, host key changed), the agent can keep channels it still counts as
+  // sockets, and a request then waits in its queue for ever: no socket is assigned, so neither the request's error
+  // nor req.destroy ever fires (a deploy hung silently after a host key change). So the timeout settles the promise
+  // itself, and any failure replaces the agent, dropping every channel it held.
+  const reset = () => {
+    const old = agent;
+    agent = newAgent();
+    old.destroy();
+  };
   return {
     get<T>(path: string, filters?: Record<string, string[]>): Promise<T> {
       const query = filters ? `?filters=${encodeURIComponent(JSON.stringify(filters))}` : "";
       return new Promise<T>((resolve, reject) => {
+        let settled = false;
+        const fail = (err: Error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reset();
+          reject(err);
+        };
         const req = request({ agent, host: "docker", path: `${path}${query}`, method: "GET" }, (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
+          res.on("error", fail);
           res.on("end", () => {
-            clearTimeout(timer);
+            if (settled) return;
             const body = Buffer.concat(chunks).toString("utf8");
             if (res.statusCode !== 200)
-              return reject(new TransientError(`Docker API ${path} on ${target.host}: ${res.statusCode} ${body}`));
+              return fail(new TransientError(`Docker API ${path} on ${target.host}: ${res.statusCode} ${body}`));
+            settled = true;
+            clearTimeout(timer);
             try {
               resolve(JSON.parse(body) as T);
             } catch (err) {
@@ -64,14 +84,12 @@ export function createDockerApi(target: SshTarget, pool: Required<Pick<SshPool, 
             }
           });
         });
-        const timer = setTimeout(
-          () => req.destroy(new TransientError(`Docker API ${path} on ${target.host}: no answer`)),
-          REQUEST_TIMEOUT_MS,
-        );
-        req.on("error", (err) => {
-          clearTimeout(timer);
-          reject(err);
-        });
+        const timer = setTimeout(() => {
+          const err = new TransientError(`Docker API ${path} on ${target.host}: no answer`);
+          fail(err);
+          req.destroy(err);
+        }, REQUEST_TIMEOUT_MS);
+        req.on("error", fail);
         req.end();
       });
     },

@@ -1,8 +1,9 @@
 // SwarmPort over SSH: the docker CLI on the manager, driven with argument lists on pooled channels.
 import type { SshTarget } from "../../core/config/types.js";
 import type { ServiceStatus, StackOutcome, SwarmPort, WaitOptions } from "../../ports/swarm.js";
-import { dockerArgs, stackLabelFilter } from "../../core/docker-args.js";
+import { dockerArgs, stackLabelFilter, type NodeHelper } from "../../core/docker-args.js";
 import { createDockerApi, type DockerApi } from "./docker-api.js";
+import { createHash } from "node:crypto";
 import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
 import { swarmPolicies } from "./swarm-policies.js";
@@ -13,8 +14,12 @@ import { ROLLBACK_STATES as ROLLED_BACK } from "../../ports/swarm.js";
 const POLL_MS = { api: 200, cli: 500 };
 /** After the Docker API failed (sshd or dockerd restarting, no dial-stdio): reads use the CLI for this long. */
 const API_BACKOFF_MS = 30_000;
+const TERMINAL_TASK_STATES = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
 
-export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
+/** What runs the per-node volume cleanup on a multi-node Swarm (see removeVolumesOnEveryNode). */
+export const DEFAULT_NODE_HELPER: NodeHelper = { image: "docker:27-cli", dockerSocket: "/var/run/docker.sock" };
+
+export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHelper = DEFAULT_NODE_HELPER): SwarmPort {
   async function run(what: string, argv: string[], stdin?: string): Promise<string> {
     const result = await pool.exec(target, argv, { stdin, timeoutMs: 180_000 });
     if (result.code !== 0) throw dockerFailure(what, result);
@@ -80,6 +85,47 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
     while (!(await done())) {
       if (Date.now() > deadline) throw new Error(`${what}: still not done at the deadline`);
       await pause();
+    }
+  }
+
+  // Volumes are local to a node: `docker volume rm` on the manager never reaches a worker's, and Berth's SSH reaches
+  // only managers (workers need no sshd, and their Docker sockets are not exposed). So the manager starts a one-shot
+  // global job — Swarm runs one task on every available node — whose task removes the stack's volumes through that
+  // node's own Docker socket, and reports per volume in its logs. Chosen over per-node docker contexts because it
+  // needs nothing Berth does not already have: the manager's docker CLI and an image with sh + docker on each node.
+  // Returns "<volume>@<node>"; throws naming node and volume when one is left (the teardown is then retried).
+  async function removeVolumesOnEveryNode(stack: string, deadline: number): Promise<string[]> {
+    const suffix = createHash("sha256").update(`${stack} ${Date.now()} ${Math.random()}`).digest("hex").slice(0, 12);
+    const job = `berth-volumes-${suffix}`;
+    const ready = lines(await run("docker node ls", dockerArgs.nodeStates()))
+      .map((l) => l.split(" "))
+      .filter(([, , status, availability]) => status === "Ready" && availability === "Active")
+      .map(([id]) => id!);
+    await run(`docker service create ${job}`, dockerArgs.volumeCleanupJob(job, stack, helper));
+    try {
+      let tasks: RawTask[] = [];
+      await waitUntil(`removing the volumes of ${stack} on every node`, deadline, async () => {
+        const ids = lines(await run("docker service ps", dockerArgs.serviceTaskIdsByName(job)));
+        tasks = ids.length ? await inspectListed<RawTask>("docker inspect tasks", dockerArgs.inspect(ids)) : [];
+        const finished = new Set(
+          tasks.filter((t) => TERMINAL_TASK_STATES.has(t.Status?.State ?? "")).map((t) => t.NodeID ?? ""),
+        );
+        return ready.every((id) => finished.has(id));
+      });
+      const report = lines((await pool.exec(target, dockerArgs.serviceLogs(job, 1000), { timeoutMs: 30_000 })).stdout);
+      const removed = report.flatMap((l) => /^removed (\S+) on (\S+)$/.exec(l)?.slice(1, 3).join("@") ?? []);
+      const left = report.filter((l) => l.startsWith("left "));
+      const failed = tasks.filter((t) => ready.includes(t.NodeID ?? "") && t.Status?.State !== "complete");
+      if (left.length > 0 || failed.length > 0)
+        throw new Error(
+          `volumes of ${stack} not removed on every node: ` +
+            [...left, ...failed.map((t) => `task on node ${t.NodeID}: ${t.Status?.State} ${t.Status?.Err ?? ""}`)]
+              .join("; ")
+              .trim(),
+        );
+      return removed;
+    } finally {
+      await run(`docker service rm ${job}`, dockerArgs.serviceRm(job)).catch(() => undefined);
     }
   }
 
@@ -189,10 +235,13 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
         return left.every((out) => lines(out).length === 0);
       });
       const removedVolumes: string[] = [];
-      for (const volume of lines(await run("docker volume ls", dockerArgs.stackVolumeNames(stack)))) {
-        await run(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
-        removedVolumes.push(volume);
-      }
+      if (lines(await run("docker node ls", dockerArgs.nodeNames())).length > 1)
+        removedVolumes.push(...(await removeVolumesOnEveryNode(stack, opts.deadline)));
+      else
+        for (const volume of lines(await run("docker volume ls", dockerArgs.stackVolumeNames(stack)))) {
+          await run(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
+          removedVolumes.push(volume);
+        }
       // The environment's secrets go with it; other environments' secrets carry other berth.stack labels.
       for (const secret of lines(await run("docker secret ls", dockerArgs.stackSecretNames(stack)))) {
         await run(`docker secret rm ${secret}`, dockerArgs.secretRm(secret));

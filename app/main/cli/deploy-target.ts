@@ -13,6 +13,7 @@ import { createFileConfigSource } from "../../adapters/config/file-config-source
 import { readConfigFiles } from "../../adapters/config/read-config-files.js";
 import { createSshPool } from "../../adapters/ssh/pool.js";
 import { createSshSwarm } from "../../adapters/swarm/ssh-swarm.js";
+import { nodeHelperFrom } from "../env.js";
 import { createSwarmInventory } from "../../adapters/swarm/swarm-inventory.js";
 import { CliFailure, UsageError, stringValue, type CliContext } from "./command.js";
 
@@ -66,7 +67,10 @@ export async function withSwarm<T>(
 ): Promise<T> {
   const pool = createSshPool({ log: pino({ level: "silent" }) });
   try {
-    return await fn(createSshSwarm(config.ssh, pool), createSwarmInventory(config.ssh, pool));
+    return await fn(
+      createSshSwarm(config.ssh, pool, nodeHelperFrom(process.env)),
+      createSwarmInventory(config.ssh, pool),
+    );
   } catch (e) {
     if (e instanceof CliFailure || e instanceof UsageError) throw e;
     throw new CliFailure(`${config.ssh.user}@${config.ssh.host}:${config.ssh.port}: ${(e as Error).message}`);
