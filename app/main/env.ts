@@ -80,6 +80,10 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
       discovery = { kind: "etcd", endpoints, leaseSeconds, syncSeconds };
     } else if (env.BERTH_DISCOVERY === "consul") {
       if (!env.BERTH_CONSUL_URL) problems.push("BERTH_DISCOVERY=consul needs BERTH_CONSUL_URL (http://host:8500).");
+      else if (!/^https?:\/\/[^/]+\/?$/.test(env.BERTH_CONSUL_URL))
+        problems.push(
+          `BERTH_CONSUL_URL=${JSON.stringify(env.BERTH_CONSUL_URL)} must be the agent's http(s)://host:port (no path).`,
+        );
       discovery = {
         kind: "consul",
         url: env.BERTH_CONSUL_URL ?? "",

@@ -8,13 +8,19 @@ import type { CaddyEdgeConfig, SshTarget } from "../core/config/types.js";
 import type { EdgeRouter } from "../ports/edge-router.js";
 import { createCaddyEdge } from "../adapters/caddy/caddy-edge.js";
 import { createEtcdRegistry } from "../adapters/discovery/etcd-registry.js";
+import { createConsulRegistry } from "../adapters/discovery/consul-registry.js";
 import type { ServiceRegistry } from "../ports/service-registry.js";
 
-/** The configured service registry (BERTH_DISCOVERY); Consul has no adapter yet, so it is refused at start. */
+/** The configured service registry (BERTH_DISCOVERY): etcd, Consul, or none. */
 export function registryFrom(env: BerthEnv, log: Logger): ServiceRegistry | undefined {
   if (env.discovery?.kind === "etcd")
     return createEtcdRegistry({ endpoints: env.discovery.endpoints, leaseSeconds: env.discovery.leaseSeconds, log });
-  if (env.discovery?.kind === "consul") throw new Error("BERTH_DISCOVERY=consul is not implemented yet; use etcd");
+  if (env.discovery?.kind === "consul")
+    return createConsulRegistry({
+      url: env.discovery.url,
+      ...(env.discovery.token ? { token: env.discovery.token } : {}),
+      log,
+    });
   return undefined;
 }
 import type { SwarmPort } from "../ports/swarm.js";

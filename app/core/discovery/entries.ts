@@ -55,7 +55,7 @@ export const registryKeys = {
     `berth/services/${repository.toLowerCase()}/${environment}/`,
   service: (repository: string, environment: string, service: string) =>
     `berth/services/${repository.toLowerCase()}/${environment}/${service}`,
-  /** Configuration values a repository's environment may read in templates: {{kv.<key>}}. */
+  /** Configuration values a repository's environment may read in templates and config values: {{kv.<name>}}. */
   valuesPrefix: (repository: string, environment: string) => `berth/${repository.toLowerCase()}/${environment}/`,
 };
 
@@ -64,10 +64,21 @@ export function reconcilePlan(
   desired: readonly RegistryEntry[],
   actual: readonly RegistryEntry[],
 ): { register: RegistryEntry[]; remove: RegistryEntry[] } {
-  const have = new Map(actual.map((e) => [e.id, JSON.stringify(e)]));
+  const have = new Map(actual.map((e) => [e.id, canonical(e)]));
   const want = new Set(desired.map((e) => e.id));
   return {
-    register: desired.filter((e) => have.get(e.id) !== JSON.stringify(e)),
+    register: desired.filter((e) => have.get(e.id) !== canonical(e)),
     remove: actual.filter((e) => !want.has(e.id)),
   };
+}
+
+// Backends hand entries back with their own key order (Consul rebuilds them from Meta): compare content, not order.
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value);
 }
