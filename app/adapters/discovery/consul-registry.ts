@@ -82,6 +82,7 @@ export function createConsulRegistry(opts: {
   };
 
   return {
+    backend: "consul",
     async register(entries) {
       for (const e of entries)
         await withReason(`the registration of ${e.id}`, (ctx) =>
