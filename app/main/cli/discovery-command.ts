@@ -93,7 +93,7 @@ async function watch(
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const stop = await start((change) => {
-    if (change.entry && !keep(change.entry)) return;
+    if ((change.entry && !keep(change.entry)) || (count !== undefined && seen >= count)) return;
     seen += 1;
     if (ctx.json) ctx.out(JSON.stringify(change));
     else ctx.out(`${change.kind} ${change.entry ? line(change.entry) : change.id}`);
