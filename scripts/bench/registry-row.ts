@@ -46,6 +46,8 @@ export async function registeredAfterHealthy(opts: {
   const figures = {
     healthyToRegistered: [] as number[],
     jobRegisteredMs: [] as number[],
+    /** Puts of the commit before the job was healthy (the keeper registering a converging stack: must be 0). */
+    registeredBeforeHealthy: [] as number[],
     deploy: [] as number[],
     closedToDeregistered: [] as number[],
   };
@@ -60,8 +62,16 @@ export async function registeredAfterHealthy(opts: {
         60_000,
         20,
       );
-      const put = await waitFor("the entry in etcd", () => puts.find((p) => p.sha === commit), 60_000, 5);
-      figures.healthyToRegistered.push(put.at - (line.time - line.registeredMs));
+      const healthyAt = line.time - line.registeredMs;
+      // The job's own write: the first put of this commit from its healthy moment on.
+      const put = await waitFor(
+        "the entry in etcd",
+        () => puts.find((p) => p.sha === commit && p.at >= healthyAt),
+        60_000,
+        5,
+      );
+      figures.healthyToRegistered.push(put.at - healthyAt);
+      figures.registeredBeforeHealthy.push(puts.filter((p) => p.sha === commit && p.at < healthyAt).length);
       figures.jobRegisteredMs.push(line.registeredMs);
       const closedAt = Date.now();
       await opts.teardown(commit);

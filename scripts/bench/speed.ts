@@ -585,6 +585,14 @@ try {
       goal: "< 1000 ms (seed: 5 s)",
       met: med < 1000,
     });
+    const early = figures.registeredBeforeHealthy.reduce((n, x) => n + x, 0);
+    rows.push({
+      what: "  entries written before the job was healthy (the keeper must wait for healthy)",
+      berth: early,
+      unit: "",
+      goal: "0",
+      met: early === 0,
+    });
     rows.push({
       what: "  the same deploys: PR opened → first success reported",
       berth: b.median(figures.deploy) / 1000,

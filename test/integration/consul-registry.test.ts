@@ -151,7 +151,7 @@ describe("Consul service registry (against the Consul stand-in)", () => {
     await registry.close();
   });
 
-  it("reconciles with what runs: registers a missed environment, removes a gone one, then changes nothing", async () => {
+  it("reconciles with what runs: registers a missed healthy environment (not a converging one), removes a gone one, then changes nothing", async () => {
     const registry = createConsulRegistry({ url: consul.url });
     await registry.register(entriesFor(1413)); // torn down while Berth was away
     const live: LiveEnvironment[] = [
@@ -162,9 +162,23 @@ describe("Consul service registry (against the Consul stand-in)", () => {
         services: ["web", "worker"].map((service) => ({ service }) as LiveEnvironment["services"][number]),
       },
     ];
+    // pr-1414 runs healthy; pr-1417 was just deployed and is still converging (its job registers it when healthy).
+    const converging: LiveEnvironment = { ...live[0]!, environment: "pr-1417", stack: "discconsul-pr-1417" };
+    const status = (stack: string) =>
+      ["web", "worker"].map((service) => ({
+        service,
+        fullName: `${stack}_${service}`,
+        image: "x",
+        desired: 1,
+        running: stack === converging.stack ? 0 : 1,
+        updateState: stack === converging.stack ? "updating" : "completed",
+      }));
     const deps = {
       configs: { all: async () => [{ file: config!.file, config: config! }] },
-      swarmFor: () => ({ liveEnvironments: async () => live }),
+      swarmFor: () => ({
+        liveEnvironments: async () => [...live, converging],
+        stackServices: async (stack: string) => status(stack),
+      }),
     } as unknown as JobDeps;
 
     const mark = consul.requests.length;
@@ -181,6 +195,7 @@ describe("Consul service registry (against the Consul stand-in)", () => {
       "discconsul-pr-1414_worker",
     ]);
     expect(await registry.list()).toEqual(entriesFor(1414));
+    expect(writes.some((r) => JSON.stringify(r.body ?? "").includes("pr-1417"))).toBe(false);
 
     // What Consul hands back compares equal to what runs: a second pass writes nothing.
     const mark2 = consul.requests.length;

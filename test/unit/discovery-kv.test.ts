@@ -9,7 +9,7 @@ import { previewEnvironment } from "../../app/core/environment.js";
 import { renderStack } from "../../app/core/render/index.js";
 import { kvReferences, substituteVariables, unknownVariables } from "../../app/core/render/variables.js";
 import { ConfigError } from "../../app/errors.js";
-import { reconcilePlan, registryEntries } from "../../app/core/discovery/entries.js";
+import { isSettled, reconcilePlan, registryEntries } from "../../app/core/discovery/entries.js";
 import { consulRegistration, entryFromConsul } from "../../app/core/discovery/consul-service.js";
 import { referencesKv } from "../../app/jobs/kv-values.js";
 
@@ -202,5 +202,26 @@ describe("registry entries in Consul", () => {
     expect(reconcilePlan([entry!], [{ ...entry!, meta: { ...entry!.meta, sha: "f".repeat(40) } }]).register).toEqual([
       entry,
     ]);
+  });
+});
+
+describe("isSettled: what the reconciliation pass may register", () => {
+  const svc = (running: number, desired: number, updateState?: string) => ({
+    service: "web",
+    fullName: "s_web",
+    image: "x",
+    running,
+    desired,
+    ...(updateState ? { updateState } : {}),
+  });
+  it("every service at its desired tasks with no update under way", () => {
+    expect(isSettled([svc(1, 1), svc(2, 2, "completed")])).toBe(true);
+    expect(isSettled([svc(1, 1, "rollback_completed")])).toBe(true);
+  });
+  it("not while converging, updating, paused or rolling back, nor for a stack without services", () => {
+    expect(isSettled([svc(1, 1), svc(0, 1)])).toBe(false);
+    for (const state of ["updating", "paused", "rollback_started", "rollback_paused"])
+      expect(isSettled([svc(1, 1, state)])).toBe(false);
+    expect(isSettled([])).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // "<app>-<service>" and tell environments apart by tag and metadata. Pure: the job passes what it deployed.
 import type { DeployConfig } from "../config/types.js";
 import type { RegistryEntry } from "../../ports/service-registry.js";
+import type { ServiceStatus } from "../../ports/swarm.js";
 
 const CHECK_INTERVAL_SECONDS = 10;
 const CHECK_TIMEOUT_SECONDS = 5;
@@ -58,6 +59,18 @@ export const registryKeys = {
   /** Configuration values a repository's environment may read in templates and config values: {{kv.<name>}}. */
   valuesPrefix: (repository: string, environment: string) => `berth/${repository.toLowerCase()}/${environment}/`,
 };
+
+// rollback_completed is settled: the previous spec runs again, healthy, and its labels (berth.sha) say which.
+const UNSETTLED = new Set(["updating", "paused", "rollback_started", "rollback_paused"]);
+
+/** Every service runs its desired tasks on its current spec, no update or rollback under way: healthy enough to
+ * be registered by the reconciliation pass. */
+export function isSettled(services: readonly ServiceStatus[]): boolean {
+  return (
+    services.length > 0 &&
+    services.every((s) => s.running === s.desired && !UNSETTLED.has(s.updateState ?? "completed"))
+  );
+}
 
 /** What the registry should hold vs what it holds: ids to add (or refresh) and ids to remove. */
 export function reconcilePlan(
