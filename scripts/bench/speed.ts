@@ -587,7 +587,7 @@ try {
     });
     const early = figures.registeredBeforeHealthy.reduce((n, x) => n + x, 0);
     rows.push({
-      what: "  entries written before the job was healthy (the keeper must wait for healthy)",
+      what: "  entries written before the job was healthy (the keeper waits for healthy)",
       berth: early,
       unit: "",
       goal: "0",
