@@ -34,6 +34,11 @@ export function assertImageRef(ref: string): string {
   return ref;
 }
 
+/** The label every service of a stack carries, as the Docker API's `label` filter wants it. */
+export function stackLabelFilter(stack: string): string {
+  return `${STACK_LABEL}=${assertSwarmName(stack, "stack")}`;
+}
+
 export const dockerArgs = {
   stackDeploy: (stack: string) => [
     "docker",

@@ -20,7 +20,7 @@ import { confirmUpdate } from "./confirm-update.js";
 import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { branchReport, closeSuperseded } from "./branch-report.js";
 import { checkGates } from "./environment-gates.js";
-import { recordRelease } from "./record-release.js";
+import { announceStagingRelease, recordRelease } from "./record-release.js";
 import { resolveTarget } from "./environment-target.js";
 import { planRelease, planRollback } from "./environment-plan.js";
 import { BranchDeployReport } from "./branch-deploy-report.js";
@@ -219,6 +219,8 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     url: plan.url,
     services: report.view.services.map((s) => s.service),
   });
+  // Recorded before success is said: whoever reads "success" may promote or roll back at once.
+  const { release, recorded } = await recordRelease({ job, commit, config, environment, plan, history, deps, log });
   // Said at once; then Swarm's update monitor may still roll it back, and the same reports say so.
   await report.succeeded();
   const rolledBack = await confirmUpdate({
@@ -232,12 +234,13 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     timeoutMs: settings.healthTimeoutSeconds * 1000,
   });
   if (rolledBack) {
+    if (recorded) await deps.releases!.withdraw(job.repository, job.environment, release.id);
     await dropFailedSecrets();
     return rolledBack;
   }
   // Only once Swarm completed the update: until then a rollback would need the older versions of the secrets.
   await swarm.removeStackSecrets(environment.stack, secrets);
-  const release = await recordRelease({ job, commit, config, environment, plan, history, deps, log });
+  await announceStagingRelease({ job, commit, plan, deps, log });
   log.info({ url: plan.url, release: release.id, ms: deps.clock.now() - startedAt }, `${job.environment} is live`);
   return { outcome: "deployed", url: plan.url, durationMs: deps.clock.now() - startedAt };
 }

@@ -25,8 +25,8 @@ export async function recordRelease(args: {
   history: readonly Release[];
   deps: JobDeps;
   log: Logger;
-}): Promise<Release> {
-  const { job, commit, config, plan, deps, log } = args;
+}): Promise<{ release: Release; recorded: boolean }> {
+  const { job, commit, config, plan, deps } = args;
   const rollback = isRollback(job.target);
   const swarm = deps.swarmFor(config.ssh);
   // The references exactly as deployed (the status view strips digests for display): tag, repo@digest or image ID.
@@ -63,18 +63,27 @@ export async function recordRelease(args: {
   const repeat = current !== undefined && current.sha === release.sha && current.hash === release.hash && !rollback;
   if (!repeat) await deps.releases!.record(job.repository, job.environment, release, config.history.keep);
   await deps.releases!.clearWaiting(job.repository, job.environment, commit.reportJobId);
+  return { release, recorded: !repeat };
+}
 
-  if (job.environment === "staging" && !rollback) {
-    try {
-      const commits = await deps.commitsFor!(job.installationId);
-      const repo = repoRef(job.repository);
-      const prs = commit.pr ? [commit.pr] : await commits.mergedPullsOf(repo, commit.sha);
-      const line = `🚀 \`${commit.sha.slice(0, 7)}\` deployed to staging at ${plan.url}`;
-      for (const pr of prs) await commits.appendToStickyComment(repo, pr, previewCommentMarker(previewName(pr)), line);
-    } catch (err) {
-      // The deploy is done and recorded; a missing comment line is not worth failing (and redeploying) for.
-      log.warn({ err }, "could not add the staging line to the merged PR's comment");
-    }
+/** Staging ran a merged PR's commit: its preview comment says where the code runs now. */
+export async function announceStagingRelease(args: {
+  job: DeployEnvironmentJob;
+  commit: DeployCommit;
+  plan: ReleasePlan;
+  deps: JobDeps;
+  log: Logger;
+}): Promise<void> {
+  const { job, commit, plan, deps, log } = args;
+  if (job.environment !== "staging" || isRollback(job.target)) return;
+  try {
+    const commits = await deps.commitsFor!(job.installationId);
+    const repo = repoRef(job.repository);
+    const prs = commit.pr ? [commit.pr] : await commits.mergedPullsOf(repo, commit.sha);
+    const line = `🚀 \`${commit.sha.slice(0, 7)}\` deployed to staging at ${plan.url}`;
+    for (const pr of prs) await commits.appendToStickyComment(repo, pr, previewCommentMarker(previewName(pr)), line);
+  } catch (err) {
+    // The deploy is done and recorded; a missing comment line is not worth failing (and redeploying) for.
+    log.warn({ err }, "could not add the staging line to the merged PR's comment");
   }
-  return release;
 }

@@ -79,7 +79,7 @@ export async function boot(
   }
   if (roles.worker) {
     const watching = observability.worker();
-    const { deps, close, sshUsage } = buildJobDeps({
+    const { deps, close, sshUsage, writeScheduler } = buildJobDeps({
       env,
       probot,
       redis,
@@ -90,6 +90,7 @@ export async function boot(
       countWrites: watching.countWrites,
     });
     observability.sshGauges(sshUsage);
+    observability.writeScheduler(writeScheduler);
     const handler = observeJobs(
       (data: JobData, ctx: JobContext) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
       watching.observers,

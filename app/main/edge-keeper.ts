@@ -3,9 +3,9 @@
 // is well: one `docker ps` and one admin GET per edge per pass.
 import type { Logger } from "pino";
 import type { JobDeps } from "../jobs/deps.js";
+import { everyInterval } from "./every-interval.js";
 
 export function startEdgeKeeper(deps: JobDeps, intervalSeconds: number, log: Logger): () => Promise<void> {
-  let running: Promise<void> | undefined;
   const pass = async () => {
     const configs = (await deps.configs.all()).flatMap((entry) => (entry.config ? [entry.config] : []));
     const seen = new Set<string>();
@@ -29,14 +29,5 @@ export function startEdgeKeeper(deps: JobDeps, intervalSeconds: number, log: Log
       }
     }
   };
-  const timer = setInterval(() => {
-    running ??= pass()
-      .catch((err: unknown) => log.warn({ err }, "edge keeper pass failed"))
-      .finally(() => (running = undefined));
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return everyInterval(pass, intervalSeconds, log, "edge keeper pass");
 }

@@ -35,6 +35,7 @@ import { redactingReporter } from "../adapters/github/redacting-reporter.js";
 import { createReleaseStore } from "../adapters/redis/releases.js";
 import { createGitHubCommits } from "../adapters/github/octokit-commits.js";
 import { createReportWrites } from "./report-writes.js";
+import type { WriteSchedulerView } from "../adapters/metrics/github-writes.js";
 import { createGitHubReporter } from "../adapters/github/octokit-reporter.js";
 
 export function buildJobDeps(args: {
@@ -47,7 +48,13 @@ export function buildJobDeps(args: {
   /** Metrics and the status page's record (app/main/observability.ts). */
   watcher?: JobDeps["watcher"];
   countWrites?: <T extends object>(octokit: T, installationId: number) => T;
-}): { deps: JobDeps; close: () => Promise<void>; sshUsage: () => { connections: number; channels: number } } {
+}): {
+  deps: JobDeps;
+  close: () => Promise<void>;
+  sshUsage: () => { connections: number; channels: number };
+  /** The GitHub write scheduler's counts and hourly budget, for the metrics. */
+  writeScheduler: WriteSchedulerView;
+} {
   const { env, redis, log, enqueue } = args;
   const probot = {
     auth: async (installationId: number) => {
@@ -118,5 +125,6 @@ export function buildJobDeps(args: {
       await pool.closeAll();
     },
     sshUsage: () => pool.usage?.() ?? { connections: 0, channels: 0 },
+    writeScheduler: reportWrites.scheduler,
   };
 }

@@ -9,6 +9,7 @@ import { isSettled, reconcilePlan, registryEntries } from "../core/discovery/ent
 import type { SwarmPort } from "../ports/swarm.js";
 import { routeFor } from "../core/render/routing.js";
 import type { EnvironmentRef } from "../core/environment-types.js";
+import { everyInterval } from "./every-interval.js";
 
 export async function reconcileRegistry(
   deps: JobDeps,
@@ -68,18 +69,13 @@ export function startRegistryKeeper(
   intervalSeconds: number,
   log: Logger,
 ): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= reconcileRegistry(deps, registry)
-      .then((r) => {
-        if (r.added + r.removed > 0) log.info(r, "service registry reconciled with the Swarm");
-      })
-      .catch((err: unknown) => log.warn({ err }, "registry reconciliation failed"))
-      .finally(() => (running = undefined));
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return everyInterval(
+    async () => {
+      const r = await reconcileRegistry(deps, registry);
+      if (r.added + r.removed > 0) log.info(r, "service registry reconciled with the Swarm");
+    },
+    intervalSeconds,
+    log,
+    "registry reconciliation",
+  );
 }

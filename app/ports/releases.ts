@@ -16,6 +16,8 @@ export interface WaitingDeploy {
 export interface ReleaseStore {
   history(repository: string, environment: string): Promise<Release[]>;
   record(repository: string, environment: string, release: Release, keep: number): Promise<void>;
+  /** Takes a recorded release back out of the history: Swarm rolled its update back after it was reported healthy. */
+  withdraw(repository: string, environment: string, releaseId: string): Promise<void>;
   waiting(repository: string, environment: string): Promise<WaitingDeploy | undefined>;
   setWaiting(repository: string, environment: string, waiting: WaitingDeploy): Promise<void>;
   /** Clears the waiting deploy only if it is still the given job's (a newer push may have replaced it). */

@@ -41,6 +41,22 @@ export async function onlyServes(url: string, commit: string, n = 10, timeoutMs 
   );
 }
 
+/**
+ * Until `docker service ls` counts every service of the stack N/N — what a person deploying by hand waits for before
+ * calling it healthy (with a healthcheck, Swarm counts a task only once it passed).
+ */
+export async function healthyByHand(stack: string, timeoutMs = 240_000): Promise<void> {
+  await waitFor(
+    `${stack} to run N/N`,
+    () => {
+      const replicas = docker("service", "ls", "--filter", label(stack), "--format", "{{.Replicas}}").split("\n");
+      return replicas.length > 0 && replicas.every((r) => /^(\d+)\/\1\b/.test(r)) ? true : undefined;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
 export function deployByHand(stack: string, yaml: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn("docker", ["stack", "deploy", "--resolve-image", "never", "-c", "-", stack], {

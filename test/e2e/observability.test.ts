@@ -120,6 +120,11 @@ describe("operating Berth: metrics, status page, audit trail", () => {
     expect(text).toMatch(/^berth_live_environments\{repository="acme\/mon",environment_kind="preview"\} 1$/m);
     expect(text).toMatch(/^berth_webhook_ack_seconds_count\{status="200"\} [1-9]/m);
     expect(text).toMatch(/^berth_github_writes_total\{installation="\d+"\} [1-9]/m);
+    // The write scheduler's own view: finals sent, and the hourly budget (500) less what it sent.
+    expect(text).toMatch(/^berth_github_scheduled_writes\{state="sent_final"\} [1-9]/m);
+    const budget = /^berth_github_write_budget_remaining\{installation="\d+"\} (\d+)$/m.exec(text);
+    expect(Number(budget?.[1])).toBeGreaterThan(400);
+    expect(Number(budget?.[1])).toBeLessThan(500);
     expect(text).toMatch(/^berth_ssh_connections 1$/m);
     expect(text).toMatch(/^berth_queue_jobs\{state="waiting"\} \d+$/m);
     expect(text).toMatch(/^berth_queue_oldest_waiting_seconds \d/m);

@@ -19,6 +19,11 @@ export function createReleaseStore(redis: Redis, prefix: string): ReleaseStore {
         .ltrim(key, 0, keep - 1)
         .exec();
     },
+    async withdraw(repository, environment, releaseId) {
+      const key = historyKey(repository, environment);
+      for (const raw of await redis.lrange(key, 0, -1))
+        if ((JSON.parse(raw) as Release).id === releaseId) await redis.lrem(key, 1, raw);
+    },
     async waiting(repository, environment) {
       const raw = await redis.get(waitingKey(repository, environment));
       return raw ? (JSON.parse(raw) as WaitingDeploy) : undefined;

@@ -19,6 +19,12 @@ export function failoverPool(pool: SshPool, log?: Logger): SshPool {
   const keyOf = (t: SshTarget) => `${t.user}@${t.host}:${t.port}`;
   return {
     ...pool,
+    // With several managers, a stream's user (the Docker API reader) uses exec instead, which fails over.
+    async stream(target: SshTarget, argv: readonly string[]) {
+      const managers = managersOf(target);
+      if (!pool.stream || managers.length > 1) throw new TransientError("no single manager to stream from");
+      return pool.stream(target, argv);
+    },
     async exec(target: SshTarget, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
       const managers = managersOf(target);
       if (managers.length === 1) return pool.exec(target, argv, opts);

@@ -1,6 +1,7 @@
 // One SSH connection per user@host:port, shared by every job: a new SSH handshake costs ~1 s here, a channel on an
 // open connection milliseconds. The host key is checked against the pinned one before anything is sent.
 import { readFile } from "node:fs/promises";
+import type { Duplex } from "node:stream";
 import { Client } from "ssh2";
 import type { Logger } from "pino";
 import type { SshTarget } from "../../core/config/types.js";
@@ -28,6 +29,11 @@ interface PooledConnection {
 
 export interface SshPool {
   exec(target: SshTarget, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * A long-lived channel running `argv` (e.g. `docker system dial-stdio`), as a byte stream both ways; it holds one of
+   * the connection's channel slots until it closes.
+   */
+  stream?(target: SshTarget, argv: readonly string[]): Promise<Duplex>;
   /** How many TCP connections the pool has opened so far (for tests and metrics). */
   connectionsOpened(): number;
   /** Connections open and channels in use right now (for metrics). */
@@ -128,8 +134,29 @@ export function createSshPool(opts: { log?: Logger; maxChannels?: number; connec
     );
   }
 
+  async function stream(target: SshTarget, argv: readonly string[]): Promise<Duplex> {
+    const conn = connection(target);
+    const client = await conn.ready;
+    const release = await conn.channels.hold();
+    return new Promise<Duplex>((resolve, reject) => {
+      client.exec(commandLine(argv), (err, channel) => {
+        if (err) {
+          release();
+          return reject(
+            new TransientError(`SSH channel on ${target.host} failed: ${err.message}`, undefined, { cause: err }),
+          );
+        }
+        channel.once("close", release);
+        // What the remote command says on stderr is not part of the byte stream.
+        channel.stderr.resume();
+        resolve(channel);
+      });
+    });
+  }
+
   return {
     exec,
+    stream,
     connectionsOpened: () => opened,
     usage: () => ({
       connections: connections.size,

@@ -1,14 +1,18 @@
 // SwarmPort over SSH: the docker CLI on the manager, driven with argument lists on pooled channels.
 import type { SshTarget } from "../../core/config/types.js";
 import type { ServiceStatus, StackOutcome, SwarmPort, WaitOptions } from "../../ports/swarm.js";
-import { dockerArgs } from "../../core/docker-args.js";
+import { dockerArgs, stackLabelFilter } from "../../core/docker-args.js";
+import { createDockerApi, type DockerApi } from "./docker-api.js";
 import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
 import { swarmPolicies } from "./swarm-policies.js";
 import { converged, healthy, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
 import { ROLLBACK_STATES as ROLLED_BACK } from "../../ports/swarm.js";
 
-const POLL_MS = 500;
+/** Between looks at a stack: a look through the Docker API costs milliseconds, one through the CLI ~1 s. */
+const POLL_MS = { api: 200, cli: 500 };
+/** After the Docker API failed (sshd or dockerd restarting, no dial-stdio): reads use the CLI for this long. */
+const API_BACKOFF_MS = 30_000;
 
 export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
   async function run(what: string, argv: string[], stdin?: string): Promise<string> {
@@ -34,7 +38,34 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
     return JSON.parse(result.stdout.trim() || "[]") as T[];
   }
 
+  const api: DockerApi | undefined = pool.stream ? createDockerApi(target, { stream: pool.stream }) : undefined;
+  let apiOffUntil = 0;
+
+  /** Through the Docker API when it answers, else undefined (the caller asks the CLI, whose errors say what failed). */
+  async function viaApi<T>(read: (api: DockerApi) => Promise<T>): Promise<T | undefined> {
+    if (!api || Date.now() < apiOffUntil) return undefined;
+    try {
+      return await read(api);
+    } catch {
+      apiOffUntil = Date.now() + API_BACKOFF_MS;
+      return undefined;
+    }
+  }
+
+  const pollMs = () => (api && Date.now() >= apiOffUntil ? POLL_MS.api : POLL_MS.cli);
+  const pause = () => new Promise((r) => setTimeout(r, pollMs()));
+
   async function snapshot(stack: string): Promise<{ services: RawService[]; tasks: RawTask[] }> {
+    const fromApi = await viaApi(async (docker) => {
+      const services = await docker.get<RawService[]>("/services", { label: [stackLabelFilter(stack)] });
+      if (services.length === 0) return { services, tasks: [] };
+      const tasks = await docker.get<RawTask[]>("/tasks", { service: services.map((s) => s.ID) });
+      return { services, tasks };
+    });
+    return fromApi ?? snapshotViaCli(stack);
+  }
+
+  async function snapshotViaCli(stack: string): Promise<{ services: RawService[]; tasks: RawTask[] }> {
     const serviceIds = lines(await run("docker service ls", dockerArgs.stackServiceIds(stack)));
     if (serviceIds.length === 0) return { services: [], tasks: [] };
     const services = await inspectListed<RawService>("docker service inspect", dockerArgs.serviceInspect(serviceIds));
@@ -48,7 +79,7 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
   async function waitUntil(what: string, deadline: number, done: () => Promise<boolean>): Promise<void> {
     while (!(await done())) {
       if (Date.now() > deadline) throw new Error(`${what}: still not done at the deadline`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await pause();
     }
   }
 
@@ -111,7 +142,7 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
             problems,
           };
         }
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        await pause();
       }
     },
 
@@ -123,8 +154,14 @@ export function createSshSwarm(target: SshTarget, pool: SshPool): SwarmPort {
       const { services, tasks } = await snapshot(stack);
       if (services.length === 0) return [];
       // Which node runs what: a lost node shows as its tasks moving (only a manager can list nodes).
+      const fromApi = await viaApi(async (docker) =>
+        (await docker.get<Array<{ ID: string; Description?: { Hostname?: string } }>>("/nodes")).map(
+          (n) => [n.ID, n.Description?.Hostname ?? n.ID] as [string, string],
+        ),
+      );
       const nodeNames = new Map(
-        lines(await run("docker node ls", dockerArgs.nodeNames())).map((l) => l.split(" ", 2) as [string, string]),
+        fromApi ??
+          lines(await run("docker node ls", dockerArgs.nodeNames())).map((l) => l.split(" ", 2) as [string, string]),
       );
       return serviceStatuses(stack, services, tasks, nodeNames);
     },

@@ -21,6 +21,15 @@ export class FakeReleaseStore implements ReleaseStore {
     return Promise.resolve();
   }
 
+  withdraw(repository: string, environment: string, releaseId: string): Promise<void> {
+    const key = this.key(repository, environment);
+    this.histories.set(
+      key,
+      (this.histories.get(key) ?? []).filter((r) => r.id !== releaseId),
+    );
+    return Promise.resolve();
+  }
+
   waiting(repository: string, environment: string): Promise<WaitingDeploy | undefined> {
     const found = this.waits.get(this.key(repository, environment));
     return Promise.resolve(found ? { ...found } : undefined);

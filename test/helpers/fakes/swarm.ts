@@ -16,6 +16,8 @@ import type { FakeClock } from "./clock.js";
 
 export type SwarmOutcome =
   | { kind: "healthy" }
+  /** The new tasks run healthy but Swarm's update monitor is still watching (the next wait says how it ends). */
+  | { kind: "healthy-still-updating" }
   | { kind: "tasks-failing"; service?: string; error?: string }
   | { kind: "rolled-back"; service?: string; message?: string }
   | { kind: "paused"; service?: string; message?: string }
@@ -221,6 +223,9 @@ export class FakeSwarm implements SwarmPort {
       stack.services.get("service" in outcome && outcome.service ? outcome.service : "") ??
       [...stack.services.values()][0]!;
     switch (outcome.kind) {
+      case "healthy-still-updating":
+        for (const s of stack.services.values()) s.running = s.desired;
+        return { ok: true, services: this.statuses(stack) };
       case "healthy":
         for (const s of stack.services.values()) {
           s.running = s.desired;

@@ -97,6 +97,25 @@ describe("deployEnvironment staging: a push", () => {
     expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "failure"]);
   });
 
+  it("healthy is said at once; a rollback by Swarm afterwards flips the same reports and withdraws the release", async () => {
+    const w = world();
+    await deployEnvironment(environmentJob(), ctx("first"), w.deps);
+    w.swarm.script(STACK, { kind: "healthy-still-updating" }, { kind: "rolled-back" });
+    const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("second"), w.deps);
+
+    expect(result).toMatchObject({ outcome: "failed" });
+    expect((result as { reason: string }).reason).toMatch(
+      /^after it first ran healthy, Swarm rolled shop-staging_web back/,
+    );
+    // One check run and one deployment for the second deploy: success first, then failure on the same ones.
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "success", "failure"]);
+    const story = checkRunStory(w.github, CHECK).filter((s) => s.startsWith("completed/"));
+    expect(story).toEqual(["completed/success: Staging is live", expect.stringMatching(/^completed\/failure: /)]);
+    expect(finalCheckRun(w.github, CHECK).summary).toContain("aaaaaaa (the release of ");
+    // What serves is the first release again: the second is no release to promote or roll back to.
+    expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA]);
+  });
+
   it("skips without a config, with staging disabled; refuses to run without a release store", async () => {
     const w = world({ staging: { enabled: false } });
     expect(await deployEnvironment(environmentJob(), ctx(), w.deps)).toEqual({
