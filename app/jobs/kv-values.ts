@@ -6,11 +6,12 @@ import type { EnvironmentRef } from "../core/environment-types.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import type { ServiceRegistry } from "../ports/service-registry.js";
 import { kvReferences, type KvValues } from "../core/render/variables.js";
+import { templateKvReferences } from "../core/render/template-document.js";
 import { registryKeys } from "../core/discovery/entries.js";
 
 /** Whether rendering this config with this template text needs KV values. */
 export function referencesKv(config: DeployConfig, templateText: string): boolean {
-  if (kvReferences(templateText).length > 0) return true;
+  if (templateKvReferences(templateText).length > 0) return true;
   return Object.values(config.services).some(
     (s) => kvReferences(s.image).length > 0 || Object.values(s.env).some((v) => kvReferences(v).length > 0),
   );

@@ -129,6 +129,8 @@ describe("renderStack with {{kv.…}} values", () => {
     ]);
     expect(render(config, WEB_TEMPLATE, { "api-key": "k-123" }).yaml).toContain("API_KEY: k-123");
     expect(referencesKv(config, WEB_TEMPLATE)).toBe(true);
+    // The template's comments mention {{kv.<name>}}; only its values count.
+    expect(WEB_TEMPLATE).toContain("{{kv.<name>}}");
     expect(referencesKv(shop(), WEB_TEMPLATE)).toBe(false);
     expect(referencesKv(shop(), KV_TEMPLATE)).toBe(true);
   });

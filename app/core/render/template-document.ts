@@ -1,10 +1,10 @@
 // Reads a stack template: YAML with positions, the shape Berth needs (a `services` map of valid Swarm names),
 // and {{variables}} substituted in string values with line:col for every unknown or undefined one.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { ConfigProblem } from "../config/types.js";
 import { isSwarmName, SWARM_NAME_MAX } from "../swarm-names.js";
 import { keyText, offsetPosition, pointerFrom, positionOf } from "../config/yaml-positions.js";
-import { substituteVariables, type KvValues, type VariableValues } from "./variables.js";
+import { kvReferences, substituteVariables, type KvValues, type VariableValues } from "./variables.js";
 import type { Json } from "./compose-values.js";
 
 export interface TemplateContext {
@@ -93,4 +93,16 @@ export function readTemplate(text: string, ctx: TemplateContext): ReadTemplate {
   visit(doc.contents, []);
   if (problems.length > 0) return { problems, position };
   return { compose: doc.toJS({ maxAliasCount: 100 }) as Json, problems, position };
+}
+
+/** The {{kv.<name>}} names a template's string values reference (its comments do not count). */
+export function templateKvReferences(text: string): string[] {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const names: string[] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string") names.push(...kvReferences(node.value));
+    },
+  });
+  return names;
 }
