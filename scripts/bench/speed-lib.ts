@@ -70,17 +70,25 @@ export function deployByHand(stack: string, yaml: string): Promise<void> {
 }
 
 export async function removeAndWait(stack: string): Promise<void> {
-  // Berth may be tearing the same stack down (a closed PR): whoever removes a piece first wins, the other's error is moot.
-  try {
-    if (docker("service", "ls", "-q", "--filter", label(stack))) docker("stack", "rm", stack);
-  } catch {
-    // already being removed
-  }
+  // Berth may be tearing the same stack down (a closed PR): whoever removes a piece first wins, the other's error is
+  // moot. `docker stack rm` gives up on a network a stopping task still holds, so it is asked again until all is gone.
   await waitFor(
     `${stack} gone`,
-    () => (docker("network", "ls", "-q", "--filter", label(stack)) ? undefined : true),
+    () => {
+      try {
+        if (docker("service", "ls", "-q", "--filter", label(stack))) docker("stack", "rm", stack);
+        else {
+          const networks = docker("network", "ls", "-q", "--filter", label(stack));
+          if (!networks) return true;
+          docker("network", "rm", ...networks.split("\n"));
+        }
+      } catch {
+        // still in use, or already being removed: the next look decides
+      }
+      return undefined;
+    },
     180_000,
-    500,
+    1000,
   );
 }
 
