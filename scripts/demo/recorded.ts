@@ -31,14 +31,17 @@ export async function waitForFinalDeploymentStatus(
   );
 }
 
-export function describeRecorded(requests: RecordedRequest[]): string {
+/** `checkRunName`: the name a check run was created with (an update names it by id only). */
+export function describeRecorded(requests: RecordedRequest[], checkRunName: (id: number) => string = () => ""): string {
   const out: string[] = [];
   for (const r of requests) {
     if (r.path.endsWith("/access_tokens")) continue;
     const b = r.body ?? {};
     let what = "";
-    if (/\/check-runs/.test(r.path))
-      what = `check run "${b.name ?? ""}" ${b.status ?? ""}${b.conclusion ? `/${b.conclusion}` : ""}: ${b.output?.title ?? ""}`;
+    const checkId = /\/check-runs\/(\d+)$/.exec(r.path)?.[1];
+    if (/\/reactions$/.test(r.path) && r.method === "POST") what = `reaction ${b.content}`;
+    else if (/\/check-runs/.test(r.path))
+      what = `check run "${b.name ?? (checkId && checkRunName(Number(checkId))) ?? ""}" ${b.status ?? ""}${b.conclusion ? `/${b.conclusion}` : ""}: ${b.output?.title ?? ""}`;
     else if (/\/statuses$/.test(r.path) && r.method === "POST")
       what = `deployment status ${b.state}${b.environment_url ? ` ${b.environment_url}` : ""} — ${b.description}`;
     else if (/\/deployments$/.test(r.path) && r.method === "POST")

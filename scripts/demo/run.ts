@@ -93,7 +93,9 @@ try {
     sendWebhook({ url: berth.webhookUrl, event, payload, secret: berth.webhookSecret });
   const show = async (mark: number) => {
     await waitForQuiet(github, mark);
-    console.log(describeRecorded(github.requests.slice(mark)));
+    console.log(
+      describeRecorded(github.requests.slice(mark), (id) => String(github.state.checkRuns.get(id)?.name ?? "")),
+    );
   };
   const head = sha();
 
