@@ -19,6 +19,8 @@ export async function confirmUpdate(args: {
   log: Logger;
   maxFailedTasks: number;
   timeoutMs: number;
+  /** A newer deploy of the environment is queued: it replaces this update, so watching it any longer only delays it. */
+  superseded?: () => Promise<boolean>;
   /** When Swarm rolled back: what serves now, in the environment's words (a release, "the previous version"). */
   servingNow?: (fallback: string | undefined) => string | undefined;
 }): Promise<JobResult | undefined> {
@@ -31,9 +33,14 @@ export async function confirmUpdate(args: {
     deadline: since + args.timeoutMs,
     since: view.startedAt,
     maxFailedTasks: args.maxFailedTasks,
+    ...(args.superseded ? { abandon: args.superseded } : {}),
   });
   if (outcome.ok) {
     log.info({ stack, ms: args.clock.now() - since }, "Swarm completed the update");
+    return undefined;
+  }
+  if (outcome.reason === "abandoned") {
+    log.info({ stack }, "a newer deploy is queued: it takes over the update; success stands");
     return undefined;
   }
   if (outcome.reason === "timeout") {

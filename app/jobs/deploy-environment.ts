@@ -227,6 +227,7 @@ async function apply(run: Run, commit: DeployCommit, plan: ReleasePlan): Promise
     swarm,
     stack: environment.stack,
     view: report.view,
+    ...(run.ctx.superseded ? { superseded: run.ctx.superseded } : {}),
     reportFailure: (v) => report.failed(v.reason ?? "rolled back", true, history[0] && describeRelease(history[0])),
     clock: deps.clock,
     log,

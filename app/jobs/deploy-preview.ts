@@ -148,6 +148,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     swarm,
     stack: environment.stack,
     view,
+    ...(ctx.superseded ? { superseded: ctx.superseded } : {}),
     reportFailure: (v) => report.finish(v, "failure", deps.clock.now()),
     clock: deps.clock,
     log,

@@ -68,4 +68,6 @@ export interface JobDeps {
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** A newer job for the same environment is queued (the worker knows; jobs run without it in tests and the CLI). */
+  superseded?: () => Promise<boolean>;
 }

@@ -91,10 +91,7 @@ export async function boot(
     });
     observability.sshGauges(sshUsage);
     observability.writeScheduler(writeScheduler);
-    const handler = observeJobs(
-      (data: JobData, ctx: JobContext) => runJob(data, { jobId: ctx.jobId, attempt: ctx.attempt }, deps),
-      watching.observers,
-    );
+    const handler = observeJobs((data: JobData, ctx: JobContext) => runJob(data, ctx, deps), watching.observers);
     const worker = startDeployWorker({
       connection: redis,
       prefix: env.queuePrefix,

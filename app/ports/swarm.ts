@@ -36,7 +36,7 @@ export type StackOutcome =
   | { ok: true; services: ServiceStatus[] }
   | {
       ok: false;
-      reason: "rolled-back" | "paused" | "tasks-failing" | "timeout";
+      reason: "rolled-back" | "paused" | "tasks-failing" | "timeout" | "abandoned";
       message: string;
       services: ServiceStatus[];
       problems: TaskProblem[];
@@ -56,6 +56,8 @@ export interface WaitOptions {
    * Swarm may still watch the update. converged: also wait until Swarm completed (or rolled back) the update.
    */
   until?: "healthy" | "converged";
+  /** Asked before each look: true ends the wait at once with reason "abandoned" (a newer deploy took over). */
+  abandon?: () => Promise<boolean>;
 }
 
 /** One live environment of a repository as the Swarm shows it (services labelled berth.repository). */

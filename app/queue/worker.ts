@@ -68,7 +68,12 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
       Math.floor(lockTtlMs / 3),
     );
     try {
-      return await opts.handler(data, { jobId: job.id!, attempt: job.attemptsMade + 1 });
+      const superseded = async () => {
+        if (!supersedes(data)) return false;
+        const newest = await latestJob(opts.connection, opts.prefix, envKey);
+        return !!newest && newest.jobId !== job.id && newest.receivedAt > data.receivedAt;
+      };
+      return await opts.handler(data, { jobId: job.id!, attempt: job.attemptsMade + 1, superseded });
     } catch (err) {
       if (err instanceof FinalError) throw new UnrecoverableError(err.message);
       throw err;

@@ -378,6 +378,9 @@ try {
     const service = `${env.stack}_web`;
     const running = () =>
       Number(b.docker("service", "ls", "--filter", `name=${service}`, "--format", "{{.Replicas}}").split("/")[0]);
+    const containers = () =>
+      b.docker("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`).split("\n").filter(Boolean)
+        .length;
     const comment = async (text: string) => {
       const payload = issueCommentPayload({
         repository: "acme/perfin",
@@ -405,10 +408,13 @@ try {
       await waitFor("3 running", () => (running() === 3 ? true : undefined), 240_000, 50);
       floor.push(Date.now() - t0);
       b.docker("service", "scale", "--detach", `${service}=1`);
-      await waitFor("1 running", () => (running() === 1 ? true : undefined), 240_000, 100);
+      // Until the scaled-down containers are gone: Swarm revives a slot whose container still stops (its grace
+      // period), so scaling up again at once would measure nothing.
+      await waitFor("1 container", () => (running() === 1 && containers() === 1 ? true : undefined), 240_000, 100);
       t0 = Date.now();
       replied.push(await comment("/scale web 3"));
       await comment("/scale web 1");
+      await waitFor("1 container", () => (containers() === 1 ? true : undefined), 240_000, 100);
     }
     raw.scale = { floor, replied };
     ratioRow("/scale web 3 → 🚀 reply (check run web 3/3)", replied, floor, 1.5);

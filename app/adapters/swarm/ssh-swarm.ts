@@ -138,6 +138,8 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
     async waitForStack(stack: string, opts: WaitOptions): Promise<StackOutcome> {
       let lastKey = "";
       for (;;) {
+        if (await opts.abandon?.().catch(() => false))
+          return { ok: false, reason: "abandoned", message: "a newer deploy took over", services: [], problems: [] };
         const { services: raw, tasks } = await snapshot(stack);
         const services = serviceStatuses(stack, raw, tasks);
         const problems = taskProblems(stack, raw, tasks, opts.since);

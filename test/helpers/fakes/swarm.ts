@@ -212,6 +212,8 @@ export class FakeSwarm implements SwarmPort {
 
   async waitForStack(name: string, opts: WaitOptions): Promise<StackOutcome> {
     await this.call({ op: "waitForStack", stack: name });
+    if (await opts.abandon?.())
+      return { ok: false, reason: "abandoned", message: "a newer deploy took over", services: [], problems: [] };
     const stack = this.stacks.get(name);
     const outcome = this.outcomes.get(name)?.shift() ?? { kind: "healthy" };
     if (!stack || stack.services.size === 0) {

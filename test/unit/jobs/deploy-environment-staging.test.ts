@@ -116,6 +116,19 @@ describe("deployEnvironment staging: a push", () => {
     expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA]);
   });
 
+  it("a newer deploy queued while Swarm still watches the update ends the watch: success stands, the lock is freed", async () => {
+    const w = world();
+    await deployEnvironment(environmentJob(), ctx("first"), w.deps);
+    // A rollback would follow if the job kept watching; the newer job takes over the environment instead.
+    w.swarm.script(STACK, { kind: "healthy-still-updating" }, { kind: "rolled-back" });
+    const newerQueued = { ...ctx("second"), superseded: () => Promise.resolve(true) };
+    const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), newerQueued, w.deps);
+
+    expect(result).toMatchObject({ outcome: "deployed" });
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "success"]);
+    expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA2, SHA]);
+  });
+
   it("skips without a config, with staging disabled; refuses to run without a release store", async () => {
     const w = world({ staging: { enabled: false } });
     expect(await deployEnvironment(environmentJob(), ctx(), w.deps)).toEqual({
