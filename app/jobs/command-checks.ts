@@ -7,6 +7,7 @@ import type { PullRequestInfo, CommandGitHub } from "../ports/pull-requests.js";
 import type { RepoRef } from "../ports/github-reporter.js";
 import type { JobDeps } from "./deps.js";
 import { previewEnvironment } from "../core/environment.js";
+import { kvValuesFor } from "./kv-values.js";
 import { renderStack } from "../core/render/index.js";
 import { effectiveReplicas, scaleProblem, serviceProblem, tailProblem } from "../core/commands/limits.js";
 import { configProblemsFrom } from "./config-problems.js";
@@ -37,13 +38,16 @@ export async function checkCommands(args: {
   const renderedServices = async (): Promise<string[]> => {
     if (services) return services;
     const template = await args.deps.configs.template(config.template);
+    const environment = previewEnvironment(config.app, pr.number);
+    const kv = await kvValuesFor(args.deps, config, environment);
     try {
       const rendered = renderStack({
         config,
         templateFile: template.file,
         templateText: template.text,
-        environment: previewEnvironment(config.app, pr.number),
+        environment,
         sha: pr.headSha,
+        ...(kv ? { kv } : {}),
       });
       return (services = rendered.services);
     } catch (err) {

@@ -7,6 +7,7 @@ import type { ConfigProblem } from "../core/config/types.js";
 import { previewEnvironment, previewName } from "../core/environment.js";
 import { environmentView } from "../core/report/view-model.js";
 import { renderFromTemplate } from "./render-from-template.js";
+import { kvValuesFor } from "./kv-values.js";
 import { EnvironmentReport } from "./environment-report.js";
 import { configProblemsFrom } from "./config-problems.js";
 import { approvalWaiting, otherUsage, previewCap, previewSecrets } from "./preview-policies.js";
@@ -62,10 +63,13 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
   const replicas = effectiveReplicas(config, (await deps.replicas?.get(job.repository, job.pr)) ?? {});
   let rendered;
   let secrets;
+  // Outside the config-error path: a registry that cannot be read is an outage to retry, not a config to fix.
+  const kv = await kvValuesFor(deps, config, environment);
   try {
     secrets = await previewSecrets(config, environment, deps);
     rendered = await renderFromTemplate(deps.configs, {
       config,
+      ...(kv ? { kv } : {}),
       environment,
       sha: job.sha,
       replicas,

@@ -11,6 +11,7 @@ import type { EnvironmentRef } from "../core/environment-types.js";
 import type { Release } from "../core/release.js";
 import { rollbackTarget } from "../core/release.js";
 import { renderFromTemplate } from "./render-from-template.js";
+import { kvValuesFor } from "./kv-values.js";
 import { localOnlyImages, pinImages, setImages } from "../core/render/pin-images.js";
 import { buildFromSource } from "./build-from-source.js";
 import { configProblemsFrom } from "./config-problems.js";
@@ -70,10 +71,18 @@ export async function planRelease(args: {
 }): Promise<Planned> {
   const { commit, config, environment, deps } = args;
   let rendered;
+  // Outside the config-error path: a registry that cannot be read is an outage to retry, not a config to fix.
+  const kv = await kvValuesFor(deps, config, environment);
   try {
     // Names only (content-hashed): the values are read again when the secrets are created, never kept in a plan.
     const secrets = (await previewSecrets(config, environment, deps)).names;
-    rendered = await renderFromTemplate(deps.configs, { config, environment, sha: commit.sha, secrets });
+    rendered = await renderFromTemplate(deps.configs, {
+      config,
+      environment,
+      sha: commit.sha,
+      secrets,
+      ...(kv ? { kv } : {}),
+    });
   } catch (err) {
     return {
       kind: "config-error",

@@ -88,23 +88,9 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
   try {
     if (env.BERTH_METRICS_PORT) metricsPort = intVar(env, "BERTH_METRICS_PORT", 0, 0, 65535);
     auditMaxEntries = intVar(env, "BERTH_AUDIT_MAX_ENTRIES", 10_000, 100, 10_000_000);
-    const syncSeconds = intVar(env, "BERTH_REGISTRY_SYNC_SECONDS", 30, 1, 3600);
-    if (env.BERTH_DISCOVERY === "etcd") {
-      const endpoints = (env.BERTH_ETCD_ENDPOINTS ?? "").split(",").filter(Boolean);
-      if (endpoints.length === 0) problems.push("BERTH_DISCOVERY=etcd needs BERTH_ETCD_ENDPOINTS (host:port,…).");
-      const leaseSeconds = intVar(env, "BERTH_ETCD_LEASE_SECONDS", 30, 5, 3600);
-      discovery = { kind: "etcd", endpoints, leaseSeconds, syncSeconds };
-    } else if (env.BERTH_DISCOVERY === "consul") {
-      if (!env.BERTH_CONSUL_URL) problems.push("BERTH_DISCOVERY=consul needs BERTH_CONSUL_URL (http://host:8500).");
-      discovery = {
-        kind: "consul",
-        url: env.BERTH_CONSUL_URL ?? "",
-        ...(env.BERTH_CONSUL_TOKEN ? { token: env.BERTH_CONSUL_TOKEN } : {}),
-        syncSeconds,
-      };
-    } else if (env.BERTH_DISCOVERY && env.BERTH_DISCOVERY !== "none") {
-      problems.push("BERTH_DISCOVERY must be etcd, consul or none.");
-    }
+    const found = discoveryFromEnv(env);
+    problems.push(...found.problems);
+    discovery = found.discovery;
     edgeSyncSeconds = intVar(env, "BERTH_EDGE_SYNC_SECONDS", 5, 1, 3600);
     sweepIntervalSeconds = intVar(env, "BERTH_SWEEP_INTERVAL_SECONDS", 300, 1, 86_400);
     port = intVar(env, "PORT", 3000, 0, 65535);
@@ -140,4 +126,39 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd
     nodeHelper: nodeHelperFrom(env),
     configVariables: { ...env },
   };
+}
+
+/** BERTH_DISCOVERY and its settings: the worker's registry, and the CLI's `berth discovery` and `render`. */
+export function discoveryFromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): {
+  discovery?: BerthEnv["discovery"];
+  problems: string[];
+} {
+  const problems: string[] = [];
+  let found: BerthEnv["discovery"];
+  try {
+    const syncSeconds = intVar(env, "BERTH_REGISTRY_SYNC_SECONDS", 30, 1, 3600);
+    if (env.BERTH_DISCOVERY === "etcd") {
+      const endpoints = (env.BERTH_ETCD_ENDPOINTS ?? "").split(",").filter(Boolean);
+      if (endpoints.length === 0) problems.push("BERTH_DISCOVERY=etcd needs BERTH_ETCD_ENDPOINTS (host:port,…).");
+      const leaseSeconds = intVar(env, "BERTH_ETCD_LEASE_SECONDS", 30, 5, 3600);
+      found = { kind: "etcd", endpoints, leaseSeconds, syncSeconds };
+    } else if (env.BERTH_DISCOVERY === "consul") {
+      if (!env.BERTH_CONSUL_URL) problems.push("BERTH_DISCOVERY=consul needs BERTH_CONSUL_URL (http://host:8500).");
+      else if (!/^https?:\/\/[^/]+\/?$/.test(env.BERTH_CONSUL_URL))
+        problems.push(
+          `BERTH_CONSUL_URL=${JSON.stringify(env.BERTH_CONSUL_URL)} must be the agent's http(s)://host:port (no path).`,
+        );
+      found = {
+        kind: "consul",
+        url: env.BERTH_CONSUL_URL ?? "",
+        ...(env.BERTH_CONSUL_TOKEN ? { token: env.BERTH_CONSUL_TOKEN } : {}),
+        syncSeconds,
+      };
+    } else if (env.BERTH_DISCOVERY && env.BERTH_DISCOVERY !== "none") {
+      problems.push("BERTH_DISCOVERY must be etcd, consul or none.");
+    }
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  return { ...(found ? { discovery: found } : {}), problems };
 }

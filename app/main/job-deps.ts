@@ -7,15 +7,12 @@ import type { JobDeps } from "../jobs/deps.js";
 import type { CaddyEdgeConfig, SshTarget } from "../core/config/types.js";
 import type { EdgeRouter } from "../ports/edge-router.js";
 import { createCaddyEdge } from "../adapters/caddy/caddy-edge.js";
-import { createEtcdRegistry } from "../adapters/discovery/etcd-registry.js";
+import { registryFor } from "./registry-for.js";
 import type { ServiceRegistry } from "../ports/service-registry.js";
 
-/** The configured service registry (BERTH_DISCOVERY); Consul has no adapter yet, so it is refused at start. */
+/** The configured service registry (BERTH_DISCOVERY): etcd, Consul, or none. */
 export function registryFrom(env: BerthEnv, log: Logger): ServiceRegistry | undefined {
-  if (env.discovery?.kind === "etcd")
-    return createEtcdRegistry({ endpoints: env.discovery.endpoints, leaseSeconds: env.discovery.leaseSeconds, log });
-  if (env.discovery?.kind === "consul") throw new Error("BERTH_DISCOVERY=consul is not implemented yet; use etcd");
-  return undefined;
+  return registryFor(env.discovery, log);
 }
 import type { SwarmPort } from "../ports/swarm.js";
 import { systemClock } from "../ports/clock.js";

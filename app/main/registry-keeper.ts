@@ -1,10 +1,12 @@
 // The reconciliation pass: the registry should hold exactly the environments that run on the Swarm. A crash between
 // a teardown and its deregistration leaves entries of stacks that are gone (removed here); a crash between healthy
-// and registered, or a lease that expired with a previous Berth, leaves running stacks unregistered (added here).
+// and registered, or a lease that expired with a previous Berth, leaves running stacks unregistered (added here,
+// once every service runs its desired tasks: the registry never holds an environment that is not healthy).
 import type { Logger } from "pino";
 import type { JobDeps } from "../jobs/deps.js";
 import type { ServiceRegistry } from "../ports/service-registry.js";
-import { reconcilePlan, registryEntries } from "../core/discovery/entries.js";
+import { isSettled, reconcilePlan, registryEntries } from "../core/discovery/entries.js";
+import type { SwarmPort } from "../ports/swarm.js";
 import { routeFor } from "../core/render/routing.js";
 import type { EnvironmentRef } from "../core/environment-types.js";
 import { everyInterval } from "./every-interval.js";
@@ -15,8 +17,11 @@ export async function reconcileRegistry(
 ): Promise<{ added: number; removed: number }> {
   const configs = (await deps.configs.all()).flatMap((entry) => (entry.config ? [entry.config] : []));
   const desired = [];
+  const swarmOf = new Map<string, SwarmPort>();
   for (const config of configs) {
-    for (const live of await deps.swarmFor(config.ssh).liveEnvironments(config.repository)) {
+    const swarm = deps.swarmFor(config.ssh);
+    for (const live of await swarm.liveEnvironments(config.repository)) {
+      swarmOf.set(live.stack, swarm);
       if (!live.sha) continue;
       const environment = environmentRef(live.environment, live.stack);
       const publicService = Object.values(config.services).find((s) => s.public);
@@ -36,6 +41,12 @@ export async function reconcileRegistry(
   const known = new Set(configs.map((c) => c.repository.toLowerCase()));
   const actual = (await registry.list()).filter((e) => known.has(e.meta.repository.toLowerCase()));
   const plan = reconcilePlan(desired, actual);
+  // Registered means healthy: a stack still converging (its deploy job registers it once healthy) or failing is
+  // left for a later pass.
+  const settled = new Map<string, boolean>();
+  for (const stack of new Set(plan.register.map((e) => e.meta.stack)))
+    settled.set(stack, isSettled((await swarmOf.get(stack)?.stackServices(stack)) ?? []));
+  plan.register = plan.register.filter((e) => settled.get(e.meta.stack));
   if (plan.register.length > 0) await registry.register(plan.register);
   const gone = new Set(plan.remove.map((e) => `${e.meta.repository}\n${e.meta.environment}`));
   for (const key of gone) {

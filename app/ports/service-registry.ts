@@ -21,6 +21,8 @@ export interface RegistryChange {
 }
 
 export interface ServiceRegistry {
+  /** Which store this is, for messages ("key … is not in the etcd KV store"). */
+  readonly backend: "etcd" | "consul";
   /** Registers (or replaces) entries; they stay while this Berth lives (etcd: a lease it keeps alive). */
   register(entries: readonly RegistryEntry[]): Promise<void>;
   /** Removes every entry of one environment; returns the ids removed. */

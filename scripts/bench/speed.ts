@@ -3,7 +3,8 @@
 // writes (and, for the burst, enforces GitHub's 80 writes/min and 500/h per installation). Prints ONE table and
 // writes the raw figures to bench-results/bench.json. Asserts nothing.
 //   BENCH_RUNS (3)   runs of each paired measurement      BERTH_BENCH_BURST (10)   PRs opened at once (100: the goal)
-//   BENCH_ONLY       comma list of sections to run: open,push,staging,scale,burst,ack
+//   BENCH_ONLY       comma list of sections to run: open,push,staging,scale,burst,ack,registry
+//                    (registry: Berth runs with BERTH_DISCOVERY=etcd, the real etcd of scripts/infra/up.sh)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,10 +25,12 @@ import { renderStack } from "../../app/core/render/index.js";
 import { previewEnvironment, stagingEnvironment } from "../../app/core/environment.js";
 import type { EnvironmentRef } from "../../app/core/environment-types.js";
 import * as b from "./speed-lib.js";
+import { waitForFinalDeploymentStatus } from "../demo/recorded.js";
+import { registeredAfterHealthy } from "./registry-row.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BURST = Number(process.env.BERTH_BENCH_BURST ?? 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? "open,push,staging,scale,burst,ack").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "open,push,staging,scale,burst,ack,registry").split(","));
 const sha = () => randomBytes(20).toString("hex");
 const infra = readInfraEnv();
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-"));
@@ -53,6 +56,15 @@ commands: { replicaQuota: 6 }
 services:
   ingress: { image: berth-test-ingress:1, public: true, pinned: true, port: 8080, healthPath: /healthz }
   web: { image: berth-test-web:1, port: 8080, healthPath: /healthz, replicas: 1, maxReplicas: 4 }
+`,
+  discbench: `repository: acme/discbench
+app: discbench
+template: web-service.yml
+${LOCAL_SSH_YAML}
+routing: { mode: host-port, domain: perf.localhost, previewPortBase: 25900 }
+preview: { healthTimeoutSeconds: 240, maxFailedTasks: 3 }
+services:
+  web: { image: berth-test-web:1, public: true, port: 8080, healthPath: /healthz, replicas: 1 }
 `,
   perfb: `repository: acme/perfb
 app: perfb
@@ -88,7 +100,11 @@ const berth = await startBerth({
   privateKey,
   appId: 4242,
   logLevel: "info",
-  extraEnv: { BERTH_CONFIG_DIR: dir },
+  extraEnv: {
+    BERTH_CONFIG_DIR: dir,
+    // The registry row needs registration; other rows then register too (one etcd write after healthy).
+    ...(ONLY.has("registry") ? { BERTH_DISCOVERY: "etcd", BERTH_ETCD_ENDPOINTS: infra.BERTH_ETCD_ENDPOINTS! } : {}),
+  },
 });
 const pid = berth.child.pid!;
 const hook = (event: string, payload: unknown) =>
@@ -182,10 +198,13 @@ async function openToSuccess(app: string, pr: number) {
     );
     await new Promise((res) => setTimeout(res, 1500));
     writes.push(b.writesFor(github, mark, `acme/${app}`).length);
+    const closing = github.requests.length;
     await hook(
       "pull_request",
       loadPayload("pull_request.closed", { repository: `acme/${app}`, number: pr, headSha: c2 }),
     );
+    // Berth's teardown must be over before the same stack is deployed by hand: it would remove that one too.
+    await waitForFinalDeploymentStatus(github, closing, 120_000, ["inactive"]);
     await b.removeAndWait(env.stack);
   };
   // Who goes first alternates: the second of a pair deploys right after the first one's stack was removed.
@@ -549,6 +568,73 @@ try {
       unit: "ms",
       goal: "< 25 ms, 0 errors",
       met: p99 < 25 && errors === 0,
+    });
+  });
+
+  // 7: healthy → registered: a real preview deploy with BERTH_DISCOVERY=etcd; the entry is watched in etcd itself.
+  await section("registry", async () => {
+    const pr = 1440; // disc* PRs 1400–1449, port 25900 + 1440 = 27340
+    const figures = await registeredAfterHealthy({
+      runs: RUNS,
+      endpoint: infra.BERTH_ETCD_ENDPOINTS ?? "127.0.0.1:27379",
+      repository: "acme/discbench",
+      environment: `pr-${pr}`,
+      output: () => berth.output(),
+      deploy: async (commit) => {
+        const mark = github.requests.length;
+        const t0 = Date.now();
+        await hook(
+          "pull_request",
+          loadPayload("pull_request.opened", { repository: "acme/discbench", number: pr, headSha: commit }),
+        );
+        const at = await waitFor(
+          "first success",
+          () => b.firstSuccessAt(github, mark, "acme/discbench", commit),
+          240_000,
+          20,
+        );
+        deploysWatched++;
+        return at - t0;
+      },
+      teardown: async (commit) => {
+        await hook(
+          "pull_request",
+          loadPayload("pull_request.closed", { repository: "acme/discbench", number: pr, headSha: commit }),
+        );
+        await b.removeAndWait(previewEnvironment("discbench", pr).stack);
+      },
+      sha,
+    });
+    raw.registry = figures;
+    const med = b.median(figures.healthyToRegistered);
+    rows.push({
+      what: "healthy → registered in etcd (job healthy → entry seen by an etcd watch)",
+      berth: med,
+      unit: "ms",
+      goal: "< 1000 ms (seed: 5 s)",
+      met: med < 1000,
+    });
+    const early = figures.registeredBeforeHealthy.reduce((n, x) => n + x, 0);
+    rows.push({
+      what: "  entries written before the job was healthy (the keeper waits for healthy)",
+      berth: early,
+      unit: "",
+      goal: "0",
+      met: early === 0,
+    });
+    rows.push({
+      what: "  the same deploys: PR opened → first success reported",
+      berth: b.median(figures.deploy) / 1000,
+      unit: "s",
+      goal: "(context)",
+      met: true,
+    });
+    rows.push({
+      what: "  PR closed → entry gone from etcd (watched)",
+      berth: b.median(figures.closedToDeregistered) / 1000,
+      unit: "s",
+      goal: "(context: includes the teardown job)",
+      met: true,
     });
   });
 } catch (err) {

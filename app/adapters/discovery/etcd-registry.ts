@@ -28,6 +28,7 @@ export function createEtcdRegistry(opts: { endpoints: string[]; leaseSeconds: nu
   };
 
   return {
+    backend: "etcd",
     async register(entries) {
       const l = currentLease();
       for (const e of entries)
@@ -49,14 +50,16 @@ export function createEtcdRegistry(opts: { endpoints: string[]; leaseSeconds: nu
         .sort((a, b) => a.id.localeCompare(b.id));
     },
     async watch(onChange: (change: RegistryChange) => void) {
-      const watcher = await client.watch().prefix(registryKeys.servicePrefix).create();
+      // The previous value says which entry a deletion removed (its id is not part of the key).
+      const watcher = await client.watch().prefix(registryKeys.servicePrefix).withPreviousKV().create();
       watcher.on("put", (kv) => {
         const entry = parse(kv.value.toString());
         if (entry) onChange({ kind: "registered", id: entry.id, entry });
       });
-      watcher.on("delete", (kv) => {
-        const parts = kv.key.toString().slice(registryKeys.servicePrefix.length).split("/");
-        onChange({ kind: "deregistered", id: parts.join("/") });
+      watcher.on("delete", (kv, previous) => {
+        const entry = previous ? parse(previous.value.toString()) : undefined;
+        const key = kv.key.toString().slice(registryKeys.servicePrefix.length);
+        onChange(entry ? { kind: "deregistered", id: entry.id, entry } : { kind: "deregistered", id: key });
       });
       return async () => {
         await watcher.cancel();

@@ -3,7 +3,7 @@ import type { DeployConfig, ResourceSpec } from "./types.js";
 import type { SchemaMessage } from "./schema-messages.js";
 import { pointerFrom } from "./yaml-positions.js";
 import { SWARM_NAME_MAX } from "../swarm-names.js";
-import { KNOWN_VARIABLES, unknownVariables } from "../render/variables.js";
+import { KNOWN_VARIABLES, kvNameProblem, kvReferences, unknownVariables } from "../render/variables.js";
 import { secretProblems } from "./secret-checks.js";
 import { quotaConfigProblems } from "./quota-checks.js";
 import { memoryBytes } from "./memory-size.js";
@@ -89,8 +89,12 @@ export function crossCheck(config: Checked, exists: (pointer: string) => boolean
         out.push({
           pointer: at(...path),
           at: "value",
-          message: `unknown variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}`,
+          message: `unknown variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}, {{kv.<name>}}`,
         });
+      }
+      for (const name of kvReferences(text)) {
+        const problem = kvNameProblem(name);
+        if (problem) out.push({ pointer: at(...path), at: "value", message: problem });
       }
     }
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));

@@ -8,8 +8,9 @@ import { validateAgainstSchema } from "./schema.js";
 import { schemaMessages, type SchemaMessage } from "./schema-messages.js";
 import { crossCheck } from "./cross-checks.js";
 import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
-import { locate, offsetPosition, pointerSegments, positionOf } from "./yaml-positions.js";
+import { locate, offsetPosition, pointerFrom, pointerSegments, positionOf } from "./yaml-positions.js";
 import { textLimitProblem } from "./text-limits.js";
+import { kvReferences } from "../render/variables.js";
 
 export interface ParsedConfig {
   config?: DeployConfig;
@@ -85,7 +86,33 @@ export function parseDeployConfig(file: string, text: string, env: Variables, by
   const crossProblems = crossCheck(checked, exists);
   if (crossProblems.length > 0) return { problems: sortProblems(at(crossProblems)), document: doc, lines };
 
-  return { config: { file, ...checked }, problems: [], document: doc, lines };
+  const valuesAt = templatedValuePositions(checked, (pointer) => positionOf(doc, lines, pointer, "value"));
+  return {
+    config: { file, ...checked, ...(Object.keys(valuesAt).length > 0 ? { valuesAt } : {}) },
+    problems: [],
+    document: doc,
+    lines,
+  };
+}
+
+// {{kv.…}} values are read at render time, when the document is gone: keep where each referencing value sits.
+function templatedValuePositions(
+  config: Omit<DeployConfig, "file">,
+  position: (pointer: string) => { line: number; col: number },
+): Record<string, { line: number; col: number }> {
+  const out: Record<string, { line: number; col: number }> = {};
+  for (const [name, service] of Object.entries(config.services)) {
+    const values: [string[], string][] = [
+      [["image"], service.image],
+      ...Object.entries(service.env).map(([k, v]): [string[], string] => [["env", k], v]),
+    ];
+    for (const [path, text] of values) {
+      if (kvReferences(text).length === 0) continue;
+      const pointer = pointerFrom(["services", name, ...path]);
+      out[pointer] = position(pointer);
+    }
+  }
+  return out;
 }
 
 // Defaults JSON Schema cannot express, because they depend on another field.

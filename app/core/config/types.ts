@@ -174,6 +174,12 @@ export interface DeployConfig {
   secrets?: Record<string, SecretSource>;
   /** Slash commands in PR comments; filled with defaults by the schema (optional for configs built in code). */
   commands?: CommandsConfig;
+
+  // --- discovery (issue 15: registry KV values in templates) ---
+  /** Filled by the parser: line:col of each image/env value holding a {{kv.…}} reference, by JSON pointer, so a
+   * key missing from the registry's KV store at render time names the config's file:line. */
+  valuesAt?: Record<string, { line: number; col: number }>;
+  // --- end discovery ---
 }
 
 /** `commands:` — who may run which slash command, and their limits (see the schema for defaults). */

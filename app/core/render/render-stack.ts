@@ -23,7 +23,7 @@ import { DEFAULT_EDGE } from "../routing/edge-defaults.js";
 import { edgeRouteFor } from "../routing/edge-for-environment.js";
 import { routeLabels, type EdgeRoute } from "../routing/edge-route.js";
 import { traefikLabels, validateTraefikLabels } from "./traefik-labels.js";
-import { substituteVariables } from "./variables.js";
+import { substituteVariables, type KvValues } from "./variables.js";
 import { variablesFor } from "./environment-variables.js";
 import { clampReplicas } from "./replicas.js";
 import { checkQuotas } from "./quota-check.js";
@@ -48,6 +48,8 @@ export interface RenderInput {
   secrets?: Record<string, string>;
   /** The PR's head branch, shown as the sanitised label berth.ref (never used to name anything). */
   ref?: string;
+  /** {{kv.<name>}} values the job read from the registry's KV store (absent: a {{kv.…}} reference is an error). */
+  kv?: KvValues;
 }
 
 export interface RenderedStack {
@@ -96,6 +98,7 @@ export function renderStack(input: RenderInput): RenderedStack {
     values,
     serviceValues,
     unavailable,
+    ...(input.kv ? { kv: input.kv } : {}),
   });
   if (!template.compose) throw templateError(input.templateFile, template.problems);
   const compose = template.compose;
@@ -113,10 +116,11 @@ export function renderStack(input: RenderInput): RenderedStack {
     }
   }
 
-  const configValue = (name: string, text: string, what: string): string => {
-    const r = substituteVariables(text, { ...values, ...serviceValues(name) }, (v) => unavailable(v, name));
+  const configValue = (name: string, text: string, what: readonly string[]): string => {
+    const r = substituteVariables(text, { ...values, ...serviceValues(name) }, (v) => unavailable(v, name), input.kv);
+    const path = pointerFrom(["services", name, ...what]);
     for (const message of r.problems)
-      problems.push({ file: config.file, line: 1, col: 1, path: pointerFrom(["services", name, what]), message });
+      problems.push({ file: config.file, ...(config.valuesAt?.[path] ?? { line: 1, col: 1 }), path, message });
     return r.text;
   };
   const replicas = clampReplicas(config, input.replicas);
@@ -165,8 +169,8 @@ export function renderStack(input: RenderInput): RenderedStack {
       name,
       template: asObject(tpl),
       config: cfg,
-      image: cfg ? configValue(name, cfg.image, "image") : undefined,
-      env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, `env/${k}`)])),
+      image: cfg ? configValue(name, cfg.image, ["image"]) : undefined,
+      env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, ["env", k])])),
       replicas: replicas[name],
       sha,
       labels: {

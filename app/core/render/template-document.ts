@@ -1,10 +1,10 @@
 // Reads a stack template: YAML with positions, the shape Berth needs (a `services` map of valid Swarm names),
 // and {{variables}} substituted in string values with line:col for every unknown or undefined one.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { ConfigProblem } from "../config/types.js";
 import { isSwarmName, SWARM_NAME_MAX } from "../swarm-names.js";
 import { keyText, offsetPosition, pointerFrom, positionOf } from "../config/yaml-positions.js";
-import { substituteVariables, type VariableValues } from "./variables.js";
+import { kvReferences, substituteVariables, type KvValues, type VariableValues } from "./variables.js";
 import type { Json } from "./compose-values.js";
 
 export interface TemplateContext {
@@ -15,6 +15,8 @@ export interface TemplateContext {
   /** Extra variables inside one service; undefined for services the config does not name. */
   serviceValues: (service: string) => VariableValues | undefined;
   unavailable: (name: string, service: string | undefined) => string;
+  /** {{kv.<name>}} values read from the registry's KV store; undefined: none were read (a reference is an error). */
+  kv?: KvValues;
 }
 
 export interface ReadTemplate {
@@ -82,7 +84,7 @@ export function readTemplate(text: string, ctx: TemplateContext): ReadTemplate {
     else if (isScalar(node) && typeof node.value === "string" && node.value.includes("{{")) {
       const service = path[0] === "services" && path.length > 1 ? String(path[1]) : undefined;
       const values = { ...ctx.values, ...(service ? ctx.serviceValues(service) : undefined) };
-      const result = substituteVariables(node.value, values, (name) => ctx.unavailable(name, service));
+      const result = substituteVariables(node.value, values, (name) => ctx.unavailable(name, service), ctx.kv);
       const pos = offsetPosition(node.range?.[0] ?? 0, lines);
       for (const message of result.problems) problems.push(problem(pos, pointerFrom(path), message));
       node.value = result.text;
@@ -91,4 +93,16 @@ export function readTemplate(text: string, ctx: TemplateContext): ReadTemplate {
   visit(doc.contents, []);
   if (problems.length > 0) return { problems, position };
   return { compose: doc.toJS({ maxAliasCount: 100 }) as Json, problems, position };
+}
+
+/** The {{kv.<name>}} names a template's string values reference (its comments do not count). */
+export function templateKvReferences(text: string): string[] {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const names: string[] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string") names.push(...kvReferences(node.value));
+    },
+  });
+  return names;
 }

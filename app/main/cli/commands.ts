@@ -10,6 +10,7 @@ import { historyCommand } from "./history-command.js";
 import { rollbackCommand } from "./rollback-command.js";
 import { destroyCommand } from "./destroy-command.js";
 import { auditCommand } from "./audit-command.js";
+import { discoveryCommand } from "./discovery-command.js";
 
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CliCommand[] = [
   rollbackCommand,
   destroyCommand,
   auditCommand,
+  discoveryCommand,
 ];

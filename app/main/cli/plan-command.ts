@@ -10,6 +10,7 @@ import { createReplicaStore } from "../../adapters/redis/replicas.js";
 import { CliFailure, EXIT, UsageError, stringValue, type CliCommand } from "./command.js";
 import { configDirOption, shaOption, sshEnvironmentNote, templatesDirOption } from "./common-options.js";
 import { environmentArgument, loadConfig, repositoryArgument, withSwarm } from "./deploy-target.js";
+import { kvValuesForCli } from "./discovery-access.js";
 import { RenderProblems, renderEnvironment, secretPlan } from "./render-environment.js";
 
 export const planCommand: CliCommand = {
@@ -34,6 +35,7 @@ export const planCommand: CliCommand = {
     const environment = environmentArgument(config, ctx.positionals[1]);
     const secrets = await secretPlan(config, environment, ctx.env, true);
     const replicas = environment.pr !== undefined ? await scaledReplicas(ctx.env, repository, environment.pr) : {};
+    const kv = await kvValuesForCli(ctx.env, source, config, environment);
     let rendered;
     try {
       rendered = await renderEnvironment({
@@ -43,6 +45,7 @@ export const planCommand: CliCommand = {
         sha,
         secrets: secrets.names,
         replicas: effectiveReplicas(config, replicas),
+        ...(kv ? { kv } : {}),
       });
     } catch (e) {
       if (!(e instanceof RenderProblems)) throw e;

@@ -5,6 +5,7 @@ import { isCommitSha } from "../../core/repository.js";
 import { CliFailure, EXIT, UsageError, stringValue, type CliCommand } from "./command.js";
 import { configDirOption, shaOption, templatesDirOption } from "./common-options.js";
 import { environmentArgument, loadConfig, repositoryArgument } from "./deploy-target.js";
+import { kvValuesForCli } from "./discovery-access.js";
 import { RenderProblems, renderEnvironment, secretPlan } from "./render-environment.js";
 
 export const renderCommand: CliCommand = {
@@ -38,8 +39,16 @@ export const renderCommand: CliCommand = {
     const { config, source } = await loadConfig(ctx, repository);
     const environment = environmentArgument(config, pr !== undefined ? previewName(Number(pr)) : named);
     const secrets = await secretPlan(config, environment, ctx.env, false);
+    const kv = await kvValuesForCli(ctx.env, source, config, environment);
     try {
-      const rendered = await renderEnvironment({ config, source, environment, sha, secrets: secrets.names });
+      const rendered = await renderEnvironment({
+        config,
+        source,
+        environment,
+        sha,
+        secrets: secrets.names,
+        ...(kv ? { kv } : {}),
+      });
       ctx.say(`# stack ${rendered.stack} → ${rendered.url} (probe ${rendered.probeUrl}), sha256 ${rendered.hash}`);
       ctx.say(rendered.yaml);
       ctx.emit({

@@ -5,6 +5,7 @@ import type { EnvironmentRef } from "../../core/environment-types.js";
 import type { ConfigSource } from "../../ports/config-source.js";
 import type { ConfigProblem } from "../../core/config/types.js";
 import { renderStack, type RenderedStack } from "../../core/render/index.js";
+import type { KvValues } from "../../core/render/variables.js";
 import { secretSwarmName } from "../../core/secret-names.js";
 import { configProblemsFrom } from "../../jobs/config-problems.js";
 import { createSecretSource } from "../../adapters/secrets/env-file-secrets.js";
@@ -55,6 +56,8 @@ export async function renderEnvironment(args: {
   sha: string;
   secrets: Record<string, string>;
   replicas?: Record<string, number>;
+  /** {{kv.…}} values read from the registry (absent: a reference is reported as a problem). */
+  kv?: KvValues;
 }): Promise<RenderedStack> {
   try {
     const template = await args.source.template(args.config.template);
@@ -66,6 +69,7 @@ export async function renderEnvironment(args: {
       sha: args.sha,
       secrets: args.secrets,
       ...(args.replicas ? { replicas: args.replicas } : {}),
+      ...(args.kv ? { kv: args.kv } : {}),
     });
   } catch (e) {
     throw new RenderProblems(configProblemsFrom(e, args.config.file));
