@@ -104,7 +104,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -113,9 +113,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -249,7 +249,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -259,7 +259,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -403,7 +403,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -430,7 +430,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -441,7 +441,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -621,7 +621,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -647,7 +647,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -5569,15 +5569,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5588,8 +5588,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5620,7 +5620,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -7336,7 +7336,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7364,8 +7364,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -10130,11 +10130,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -11053,11 +11053,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -11378,8 +11378,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -11401,9 +11401,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -11478,15 +11478,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -11495,14 +11495,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -14422,11 +14422,11 @@ function interpolate(text, vars) {
 }
 function interpolateDocument(doc, lines, file, vars) {
   const problems = [];
-  const visit2 = (node, path) => {
+  const visit3 = (node, path) => {
     if ((0, import_yaml2.isMap)(node)) {
-      for (const pair of node.items) visit2(pair.value, [...path, keyText(pair) ?? "?"]);
+      for (const pair of node.items) visit3(pair.value, [...path, keyText(pair) ?? "?"]);
     } else if ((0, import_yaml2.isSeq)(node)) {
-      node.items.forEach((item, i) => visit2(item, [...path, i]));
+      node.items.forEach((item, i) => visit3(item, [...path, i]));
     } else if ((0, import_yaml2.isScalar)(node) && typeof node.value === "string") {
       const problem2 = substituteScalar(node, vars);
       if (problem2) {
@@ -14435,7 +14435,7 @@ function interpolateDocument(doc, lines, file, vars) {
       }
     }
   };
-  visit2(doc.contents, []);
+  visit3(doc.contents, []);
   return problems;
 }
 function substituteScalar(node, vars) {
@@ -14581,14 +14581,14 @@ var berth_config_schema_default = {
       properties: {
         mode: {
           title: "Routing mode",
-          description: "traefik: the public service gets Traefik v3 labels (swarm provider) for host <stack>.<domain>; Traefik runs separately on the Swarm. host-port: the public service publishes its port in host mode on the node it runs on (preview N on previewPortBase + N, staging on previewPortBase - 1, production on previewPortBase - 2); no proxy and no IPVS needed, one task per node. Default traefik.",
+          description: "traefik: the public service gets Traefik v3 labels (swarm provider) for host <stack>.<domain>; Traefik runs separately on the Swarm. caddy: one Caddy edge service per Swarm (created by Berth if missing) on its own overlay network; the public service joins that network and Berth adds the host <stack>.<domain> to the edge through Caddy's admin API once the environment's tasks run, and removes it on teardown. host-port: the public service publishes its port in host mode on the node it runs on (preview N on previewPortBase + N, staging on previewPortBase - 1, production on previewPortBase - 2); no proxy and no IPVS needed, one task per node. Default traefik.",
           type: "string",
-          enum: ["traefik", "host-port"],
+          enum: ["traefik", "host-port", "caddy"],
           default: "traefik"
         },
         scheme: {
           title: "URL scheme",
-          description: "Scheme of the URL shown to users and probed by the bot. Default https in traefik mode (TLS at Traefik), http in host-port mode (the app itself answers).",
+          description: "Scheme of the URL shown to users and probed by the bot. Default https in traefik and caddy modes (TLS at the router), http in host-port mode (the app itself answers).",
           type: "string",
           enum: ["http", "https"]
         },
@@ -14609,7 +14609,7 @@ var berth_config_schema_default = {
         },
         probeHost: {
           title: "Probe host",
-          description: "host-port mode: the host the bot probes and the URL shows, i.e. the node's address as seen from the bot and from users. Default: ssh.host.",
+          description: "host-port and caddy modes: the host the bot probes (host-port: the node publishing the port; caddy: the node running the edge), as seen from the bot. Default: ssh.host.",
           type: "string",
           pattern: "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)$",
           patternErrorMessage: "must be a host name, an IPv4 address or an IPv6 address without brackets"
@@ -14643,6 +14643,75 @@ var berth_config_schema_default = {
               pattern: "^[a-zA-Z0-9](?:[-_.a-zA-Z0-9]{0,62}[A-Za-z0-9])?$",
               patternErrorMessage: "must be a Docker network name: letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
               default: "traefik-public"
+            }
+          }
+        },
+        caddy: {
+          title: "Caddy edge settings",
+          description: "caddy mode only: the one Caddy edge service of the Swarm, its network, ports and TLS. Berth creates the network and the service when they are missing and reaches Caddy's admin API only inside the edge container (docker exec over the SSH connection), never over the network. Every field has a default, so caddy mode needs no caddy block at all.",
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            service: {
+              title: "Edge service",
+              description: "Swarm service name of the edge. Default berth-edge.",
+              type: "string",
+              pattern: "^[a-zA-Z0-9](?:[-_a-zA-Z0-9]{0,61}[A-Za-z0-9])?$",
+              patternErrorMessage: "must be a Swarm service name: letters, digits, '-' or '_'",
+              default: "berth-edge"
+            },
+            network: {
+              title: "Edge network",
+              description: "Overlay network the edge and every environment's public service join (and nothing else of an environment). Default berth-edge.",
+              type: "string",
+              pattern: "^[a-zA-Z0-9](?:[-_.a-zA-Z0-9]{0,62}[A-Za-z0-9])?$",
+              patternErrorMessage: "must be a Docker network name: letters, digits, '-', '_' or '.'",
+              default: "berth-edge"
+            },
+            image: {
+              title: "Edge image",
+              description: "Image with Caddy \u2265 2.6 whose entry runs `caddy run` with the admin API on localhost:2019 (see scripts/test-images/edge-entry.sh). Default berth-edge:1.",
+              type: "string",
+              pattern: "^[a-z0-9][a-z0-9._/:@-]{0,254}$",
+              patternErrorMessage: "must be an image reference",
+              default: "berth-edge:1"
+            },
+            httpsPort: {
+              title: "HTTPS port",
+              description: "Port the edge publishes (host mode, on the node it runs on) for HTTPS. Default 443; a port other than 443 appears in the URL.",
+              type: "integer",
+              minimum: 1,
+              maximum: 65535,
+              default: 443
+            },
+            httpPort: {
+              title: "HTTP port",
+              description: "Port the edge publishes for HTTP (redirects to HTTPS; ACME HTTP-01). Default 80.",
+              type: "integer",
+              minimum: 1,
+              maximum: 65535,
+              default: 80
+            },
+            tls: {
+              title: "TLS issuer",
+              description: "internal: certificates from Caddy's own CA (tests, private networks; the bot trusts the edge's root read through the admin API). acme: certificates from an ACME CA (Let's Encrypt by default) for each host; the edge must be reachable from the internet on httpPort/httpsPort. Default internal.",
+              type: "string",
+              enum: ["internal", "acme"],
+              default: "internal"
+            },
+            acmeEmail: {
+              title: "ACME account e-mail",
+              description: "acme only: contact address of the ACME account.",
+              type: "string",
+              pattern: "^[^@\\s]+@[^@\\s]+$",
+              patternErrorMessage: "must be an e-mail address"
+            },
+            acmeCa: {
+              title: "ACME directory",
+              description: "acme only: directory URL of the ACME CA. Default Let's Encrypt production.",
+              type: "string",
+              pattern: "^https://[^\\s]+$",
+              patternErrorMessage: "must be an https URL"
             }
           }
         }
@@ -14934,6 +15003,47 @@ var berth_config_schema_default = {
         maxProperties: 1
       }
     },
+    intentions: {
+      title: "Intentions",
+      description: "Which services of an environment may open connections to which (seed 004's service-mesh intentions), enforced with Swarm overlay networks. Leave the key out (or give an empty list) and every service of an environment shares the stack's network, as before. Once any intention is declared, Berth gives each allowed pair of services a network of their own and joins no service to the shared stack network: a pair without an allowing intention shares no network, so neither name nor address of the other is reachable. The most specific intention decides a pair (exact destination and source, then exact destination with source '*', then exact source with destination '*', then '*' to '*'); a pair no intention matches is denied (so {source: '*', destination: '*', action: deny} alone isolates every service). Swarm networks have no direction: an allowed pair can connect both ways, so a deny that names a service (anything but '*' \u2192 '*') while the reverse direction is allowed is refused. The public service keeps what the router needs (the edge or Traefik network, or its published port).",
+      type: "array",
+      maxItems: 200,
+      items: {
+        title: "Intention",
+        description: "One rule: may source open connections to destination.",
+        type: "object",
+        additionalProperties: false,
+        required: ["source", "destination", "action"],
+        properties: {
+          source: {
+            title: "Source service",
+            description: "A service named under services, or '*' for every service of the environment.",
+            type: "string",
+            pattern: "^(\\*|[a-z](?:[a-z0-9_-]{0,28}[a-z0-9])?)$",
+            patternErrorMessage: "must be a service name from services or '*'"
+          },
+          destination: {
+            title: "Destination service",
+            description: "A service named under services, or '*' for every service of the environment.",
+            type: "string",
+            pattern: "^(\\*|[a-z](?:[a-z0-9_-]{0,28}[a-z0-9])?)$",
+            patternErrorMessage: "must be a service name from services or '*'"
+          },
+          action: {
+            title: "Action",
+            description: "allow: the two services share a network; deny: they share none.",
+            type: "string",
+            enum: ["allow", "deny"]
+          },
+          description: {
+            title: "Description",
+            description: "Why the rule exists (shown nowhere else; for readers of the config).",
+            type: "string",
+            maxLength: 200
+          }
+        }
+      }
+    },
     commands: {
       title: "Slash commands",
       description: "Slash commands in PR comments (/scale, /redeploy, /rollback, /destroy, /status, /logs, /deploy, /approve, /help, or /berth <command>): who may run which, and their limits. Each commenter's GitHub permission on the repository maps to a Berth role (viewer, developer, admin); each command needs a role. Leave the key out to get every default.",
@@ -15198,6 +15308,118 @@ var berth_config_schema_default = {
             type: "string",
             pattern: "^[a-z][a-z0-9_]{0,19}$",
             patternErrorMessage: "must name a secret declared under the top-level secrets"
+          }
+        },
+        traffic: {
+          title: "Traffic policy",
+          description: "How the router (Caddy edge or Traefik) balances, retries, times out and breaks requests to this service's tasks. Only for the public service (the one the router reaches). A policy the routing mode cannot honour is refused (e.g. rateLimit in caddy mode).",
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            loadBalancing: {
+              title: "Load-balancing strategy",
+              description: "round-robin (default), least-connections, sticky-cookie (a cookie pins a client to one task) or weighted (refused by both routers here: Caddy 2.6 has no weighted policy, Traefik's weighted services exist only in its file provider).",
+              type: "string",
+              enum: ["round-robin", "least-connections", "sticky-cookie", "weighted"]
+            },
+            stickyCookie: {
+              title: "Sticky cookie name",
+              description: "sticky-cookie only: the cookie's name. Default berth_sticky.",
+              type: "string",
+              pattern: "^[A-Za-z0-9_-]{1,64}$",
+              patternErrorMessage: "must be letters, digits, '_' or '-'"
+            },
+            retries: {
+              title: "Retries",
+              description: "Retry a request that could not reach a task on another task, within a try budget.",
+              type: "object",
+              additionalProperties: false,
+              required: ["budget"],
+              properties: {
+                budget: {
+                  type: "string",
+                  pattern: "^[0-9]{1,6}(ms|s|m)$",
+                  patternErrorMessage: "must be a duration such as 250ms, 5s or 2m",
+                  title: "Try budget",
+                  description: "How long the router keeps trying other tasks (Caddy lb_try_duration; Traefik retry attempts = budget / interval)."
+                },
+                interval: {
+                  type: "string",
+                  pattern: "^[0-9]{1,6}(ms|s|m)$",
+                  patternErrorMessage: "must be a duration such as 250ms, 5s or 2m",
+                  title: "Interval",
+                  description: "Wait between tries (Caddy lb_try_interval; Traefik retry.initialInterval). Default 250ms."
+                }
+              }
+            },
+            timeouts: {
+              title: "Timeouts",
+              description: "Caddy only (Traefik sets these per serversTransport, outside labels).",
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                connect: {
+                  type: "string",
+                  pattern: "^[0-9]{1,6}(ms|s|m)$",
+                  patternErrorMessage: "must be a duration such as 250ms, 5s or 2m",
+                  title: "Connect timeout",
+                  description: "Caddy transport dial_timeout."
+                },
+                response: {
+                  type: "string",
+                  pattern: "^[0-9]{1,6}(ms|s|m)$",
+                  patternErrorMessage: "must be a duration such as 250ms, 5s or 2m",
+                  title: "Response timeout",
+                  description: "Longest wait for the response headers (Caddy transport response_header_timeout); past it the client gets 502."
+                }
+              }
+            },
+            circuitBreaker: {
+              title: "Passive health / circuit breaker",
+              description: "Take a task out of rotation after `failures` failed responses (5xx or no connection) within `window`; it returns when they age out. Caddy: passive health max_fails/fail_duration/unhealthy_status 5xx, per task. Traefik: circuitbreaker middleware (ratio of 5xx and network errors over the service), fallback and recovery = window.",
+              type: "object",
+              additionalProperties: false,
+              required: ["failures", "window"],
+              properties: {
+                failures: {
+                  title: "Failures",
+                  type: "integer",
+                  minimum: 1,
+                  maximum: 1e3,
+                  description: "Failed responses (5xx, or no connection) that take a task out of rotation."
+                },
+                window: {
+                  type: "string",
+                  pattern: "^[0-9]{1,6}(ms|s|m)$",
+                  patternErrorMessage: "must be a duration such as 250ms, 5s or 2m",
+                  title: "Window",
+                  description: "How long a failure counts; the task is back once its failures are older than this."
+                }
+              }
+            },
+            rateLimit: {
+              title: "Rate limit",
+              description: "Requests per second per client, with a burst. Traefik ratelimit middleware; refused in caddy mode (Caddy 2.6 has no built-in rate limiter).",
+              type: "object",
+              additionalProperties: false,
+              required: ["average"],
+              properties: {
+                average: {
+                  title: "Average per second",
+                  type: "integer",
+                  minimum: 1,
+                  maximum: 1e6,
+                  description: "Requests per second allowed on average per client (Traefik ratelimit.average)."
+                },
+                burst: {
+                  title: "Burst",
+                  type: "integer",
+                  minimum: 1,
+                  maximum: 1e6,
+                  description: "Requests allowed at once above the average (Traefik ratelimit.burst). Default: average."
+                }
+              }
+            }
           }
         }
       }
@@ -15502,10 +15724,35 @@ var ENVIRONMENT_VARIABLES = [
 var SERVICE_VARIABLES = ["service", "port", "health_path"];
 var KNOWN_VARIABLES = [...ENVIRONMENT_VARIABLES, ...SERVICE_VARIABLES];
 var REFERENCE2 = /\{\{(.*?)\}\}/g;
-function substituteVariables(text, values, unavailable) {
+var KV_PREFIX = "kv.";
+var KV_SEGMENT = /^(?!\.+$)[A-Za-z0-9_.-]+$/;
+function kvNameProblem(name) {
+  if (name.split("/").every((segment) => KV_SEGMENT.test(segment))) return void 0;
+  return `{{${KV_PREFIX}${name}}}: a KV name is letters, digits, '.', '_' and '-', with '/' between segments (no '.' or '..' segment)`;
+}
+function kvValue(name, kv) {
+  const invalid = kvNameProblem(name);
+  if (invalid) return { problem: invalid };
+  if (!kv)
+    return {
+      problem: `{{${KV_PREFIX}${name}}} reads the service registry's KV store, but this Berth has none; set BERTH_DISCOVERY (etcd or consul)`
+    };
+  const value = kv.values[name];
+  if (value === void 0)
+    return {
+      problem: `{{${KV_PREFIX}${name}}}: key ${kv.prefix}${name} is not in the ${kv.backend ?? "registry"} KV store; put it there or remove the reference`
+    };
+  return { value };
+}
+function substituteVariables(text, values, unavailable, kv) {
   const problems = [];
   const out = text.replace(REFERENCE2, (whole, inner) => {
     const name = inner.trim();
+    if (name.startsWith(KV_PREFIX)) {
+      const found = kvValue(name.slice(KV_PREFIX.length), kv);
+      if (found.problem !== void 0) problems.push(found.problem);
+      return found.value ?? whole;
+    }
     if (!KNOWN_VARIABLES.includes(name)) {
       problems.push(
         `unknown template variable {{${name}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}`
@@ -15522,7 +15769,10 @@ function substituteVariables(text, values, unavailable) {
   return { text: out, problems };
 }
 function unknownVariables(text) {
-  return [...text.matchAll(REFERENCE2)].map((m) => m[1].trim()).filter((name) => !KNOWN_VARIABLES.includes(name));
+  return [...text.matchAll(REFERENCE2)].map((m) => m[1].trim()).filter((name) => !name.startsWith(KV_PREFIX) && !KNOWN_VARIABLES.includes(name));
+}
+function kvReferences(text) {
+  return [...text.matchAll(REFERENCE2)].map((m) => m[1].trim()).filter((name) => name.startsWith(KV_PREFIX)).map((name) => name.slice(KV_PREFIX.length));
 }
 
 // app/core/secret-names.ts
@@ -15680,6 +15930,172 @@ function quotaConfigProblems(config) {
   return out;
 }
 
+// app/core/routing/traffic-checks.ts
+var WEIGHTED_WHY = {
+  caddy: "Caddy 2.6 has no weighted selection policy (weighted_round_robin arrived in Caddy 2.7)",
+  traefik: "Traefik defines weighted round robin services only in its file provider, not in Swarm labels",
+  "host-port": "host-port mode has no router"
+};
+function trafficProblems(config) {
+  const out = [];
+  const mode = config.routing.mode;
+  if (mode === "caddy" && config.routing.scheme === "http")
+    out.push({
+      pointer: "/routing/scheme",
+      at: "value",
+      message: "the Caddy edge serves HTTPS only (plain HTTP is redirected); use scheme https or host-port mode"
+    });
+  for (const [name, service] of Object.entries(config.services)) {
+    const policy = service.traffic;
+    if (!policy) continue;
+    const at = (...rest) => pointerFrom(["services", name, "traffic", ...rest]);
+    const refuse = (pointer, message) => out.push({ pointer, at: "key", message });
+    if (mode === "host-port") {
+      refuse(at(), "host-port mode has no router to apply a traffic policy; use routing mode caddy or traefik");
+      continue;
+    }
+    if (!service.public) {
+      refuse(at(), "only the public service is reached through the router; move 'traffic' to the public service");
+      continue;
+    }
+    if (policy.loadBalancing === "weighted") refuse(at("loadBalancing"), `weighted: ${WEIGHTED_WHY[mode]}`);
+    if (policy.stickyCookie !== void 0 && policy.loadBalancing !== "sticky-cookie")
+      refuse(at("stickyCookie"), "stickyCookie needs loadBalancing: sticky-cookie");
+    if (mode === "caddy" && policy.rateLimit)
+      refuse(
+        at("rateLimit"),
+        "Caddy 2.6 has no built-in rate limiter (it needs a plugin Debian's caddy lacks); drop rateLimit or use traefik"
+      );
+    if (mode === "traefik" && policy.timeouts)
+      refuse(
+        at("timeouts"),
+        "Traefik sets dial and response timeouts on a serversTransport, which Swarm labels cannot define; drop timeouts or use caddy"
+      );
+  }
+  return out;
+}
+
+// app/core/render/intentions.ts
+import { createHash as createHash2 } from "node:crypto";
+var ANY_SERVICE = "*";
+var PAIR_NETWORK_PREFIX = "berth_pair_";
+var SOLO_NETWORK_PREFIX = "berth_solo_";
+var PAIR_LABEL = "berth.intention.pair";
+var SWARM_NAME_MAX2 = 63;
+var declaresIntentions = (intentions) => intentions !== void 0 && intentions.length > 0;
+function precedence(intention) {
+  return (intention.destination === ANY_SERVICE ? 0 : 2) + (intention.source === ANY_SERVICE ? 0 : 1);
+}
+var matches = (pattern, name) => pattern === ANY_SERVICE || pattern === name;
+function decide(intentions, source, destination) {
+  let best;
+  intentions.forEach((intention, index) => {
+    if (!matches(intention.source, source) || !matches(intention.destination, destination)) return;
+    const rank = precedence(intention);
+    if (!best || rank > best.rank) best = { index, rank };
+  });
+  return best ? { action: intentions[best.index].action, by: best.index } : { action: "deny" };
+}
+function intentionProblems(intentions, services) {
+  const out = [];
+  const known = new Set(services);
+  const seen = /* @__PURE__ */ new Map();
+  intentions.forEach((intention, index) => {
+    for (const field of ["source", "destination"]) {
+      const name = intention[field];
+      if (name === ANY_SERVICE || known.has(name)) continue;
+      const guess = didYouMean(name, services);
+      out.push({
+        index,
+        field,
+        message: `no service '${name}' in services${guess ? ` (did you mean '${guess}'?)` : ""}; name one of ${[...services].join(", ")} or '*'`
+      });
+    }
+    if (intention.source === intention.destination && intention.source !== ANY_SERVICE)
+      out.push({
+        index,
+        field: "destination",
+        message: `source and destination are both '${intention.source}': a service always reaches its own tasks; intentions are between two services`
+      });
+    const key = `${intention.source}
+${intention.destination}`;
+    const first = seen.get(key);
+    if (first !== void 0)
+      out.push({
+        index,
+        field: "source",
+        message: `a second intention for ${intention.source} \u2192 ${intention.destination} (the first is intentions[${first}]); keep one`
+      });
+    else seen.set(key, index);
+  });
+  if (out.length > 0) return out;
+  const refused = /* @__PURE__ */ new Set();
+  for (const [a, b] of pairsOf(services)) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a]
+    ]) {
+      const there = decide(intentions, from, to);
+      const back = decide(intentions, to, from);
+      if (there.action !== "allow" || back.action !== "deny" || back.by === void 0 || refused.has(back.by)) continue;
+      if (precedence(intentions[back.by]) === 0) continue;
+      refused.add(back.by);
+      const allowing = intentions[there.by];
+      out.push({
+        index: back.by,
+        field: "action",
+        message: `Swarm networks have no direction: intentions[${there.by}] (${allowing.source} \u2192 ${allowing.destination}: allow) puts ${from} and ${to} on one network, so ${to} can connect to ${from} too and this deny cannot be honoured; remove it, or deny ${from} \u2192 ${to} as well`
+      });
+    }
+  }
+  return out;
+}
+function pairsOf(services) {
+  const sorted = [...new Set(services)].sort();
+  const out = [];
+  for (let i = 0; i < sorted.length; i++)
+    for (let j = i + 1; j < sorted.length; j++) out.push([sorted[i], sorted[j]]);
+  return out;
+}
+function allowedPairs(intentions, services) {
+  return pairsOf(services).filter(
+    ([a, b]) => decide(intentions, a, b).action === "allow" || decide(intentions, b, a).action === "allow"
+  );
+}
+function intentionNetworks(intentions, services, longestStack) {
+  const joins = Object.fromEntries(services.map((s) => [s, []]));
+  const networks = {};
+  const add = (key, members) => {
+    const unique = key in networks || longestStack.length + 1 + key.length > SWARM_NAME_MAX2 ? hashed(key) : key;
+    networks[unique] = members;
+    for (const m of members) joins[m].push(unique);
+  };
+  for (const [a, b] of allowedPairs(intentions, services)) add(`${PAIR_NETWORK_PREFIX}${a}_${b}`, [a, b]);
+  for (const s of services) if (joins[s].length === 0) add(`${SOLO_NETWORK_PREFIX}${s}`, [s]);
+  return { joins, networks };
+}
+function hashed(key) {
+  const prefix = key.startsWith(SOLO_NETWORK_PREFIX) ? SOLO_NETWORK_PREFIX : PAIR_NETWORK_PREFIX;
+  return `${prefix}${createHash2("sha256").update(key).digest("hex").slice(0, 12)}`;
+}
+
+// app/core/config/intention-checks.ts
+function intentionConfigProblems(config) {
+  if (!declaresIntentions(config.intentions)) return [];
+  const out = intentionProblems(config.intentions, Object.keys(config.services)).map((p) => ({
+    pointer: pointerFrom(["intentions", String(p.index), p.field]),
+    at: "value",
+    message: p.message
+  }));
+  if (config.preview.attachableNetwork === true)
+    out.push({
+      pointer: "/preview/attachableNetwork",
+      at: "value",
+      message: "with intentions no service joins the shared stack network, so there is nothing to attach to (a standalone container on a pair network would bypass the intentions); remove attachableNetwork or the intentions"
+    });
+  return out;
+}
+
 // app/core/config/cross-checks.ts
 var LONGEST_PREVIEW_SUFFIX2 = "-pr-99999";
 function crossCheck(config, exists) {
@@ -15720,7 +16136,11 @@ function crossCheck(config, exists) {
   for (const [name, service] of services) {
     const at = (...rest) => pointerFrom(["services", name, ...rest]);
     if (service.public && service.port === void 0) {
-      const why = config.routing.mode === "traefik" ? "Traefik routes to it" : "host-port mode publishes it";
+      const why = {
+        traefik: "Traefik routes to it",
+        caddy: "the Caddy edge routes to it",
+        "host-port": "host-port mode publishes it"
+      }[config.routing.mode];
       out.push({
         pointer: at(),
         at: "key",
@@ -15747,13 +16167,19 @@ function crossCheck(config, exists) {
         out.push({
           pointer: at(...path),
           at: "value",
-          message: `unknown variable {{${name2}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}`
+          message: `unknown variable {{${name2}}}; known: ${KNOWN_VARIABLES.map((v) => `{{${v}}}`).join(", ")}, {{kv.<name>}}`
         });
+      }
+      for (const name2 of kvReferences(text)) {
+        const problem2 = kvNameProblem(name2);
+        if (problem2) out.push({ pointer: at(...path), at: "value", message: problem2 });
       }
     }
     out.push(...resourceProblems(service.resources.limits, service.resources.reservations, at, exists));
   }
   out.push(...secretProblems(config));
+  out.push(...trafficProblems(config));
+  out.push(...intentionConfigProblems(config));
   if (out.length === 0) out.push(...quotaConfigProblems(config));
   return out;
 }
@@ -15781,6 +16207,16 @@ function resourceProblems(limits, reservations, at, exists) {
   }
   return out;
 }
+
+// app/core/routing/edge-defaults.ts
+var DEFAULT_EDGE = {
+  service: "berth-edge",
+  network: "berth-edge",
+  image: "berth-edge:1",
+  httpsPort: 443,
+  httpPort: 80,
+  tls: "internal"
+};
 
 // app/core/repository.ts
 var COMMIT_SHA = /^[0-9a-f]{40}$/;
@@ -15904,12 +16340,34 @@ function parseDeployConfig(file, text, env, bytes2) {
   };
   const crossProblems = crossCheck(checked, exists);
   if (crossProblems.length > 0) return { problems: sortProblems(at(crossProblems)), document: doc, lines };
-  return { config: { file, ...checked }, problems: [], document: doc, lines };
+  const valuesAt = templatedValuePositions(checked, (pointer) => positionOf(doc, lines, pointer, "value"));
+  return {
+    config: { file, ...checked, ...Object.keys(valuesAt).length > 0 ? { valuesAt } : {} },
+    problems: [],
+    document: doc,
+    lines
+  };
+}
+function templatedValuePositions(config, position) {
+  const out = {};
+  for (const [name, service] of Object.entries(config.services)) {
+    const values = [
+      [["image"], service.image],
+      ...Object.entries(service.env).map(([k, v]) => [["env", k], v])
+    ];
+    for (const [path, text] of values) {
+      if (kvReferences(text).length === 0) continue;
+      const pointer = pointerFrom(["services", name, ...path]);
+      out[pointer] = position(pointer);
+    }
+  }
+  return out;
 }
 function completeDefaults(config) {
   const routing = config.routing;
-  routing.scheme ??= routing.mode === "traefik" ? "https" : "http";
+  routing.scheme ??= routing.mode === "host-port" ? "http" : "https";
   routing.probeHost ??= config.ssh.host;
+  if (routing.mode === "caddy") routing.caddy = { ...DEFAULT_EDGE, ...routing.caddy };
   for (const service of Object.values(config.services)) {
     service.maxReplicas ??= Math.max(service.replicas, DEFAULT_MAX_REPLICAS);
   }
@@ -16066,10 +16524,10 @@ async function readBounded(path, file) {
 var TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 function createFileConfigSource(opts) {
   const shown = (path) => relative(opts.cwd ?? process.cwd(), path) || path;
+  const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
   return {
     async forRepository(repository) {
-      const files = await readConfigFiles(opts.configDir, shown);
-      return indexConfigs(files, opts.variables).byRepository.get(repository.toLowerCase());
+      return (await index()).get(repository.toLowerCase());
     },
     async all() {
       return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
@@ -16097,7 +16555,7 @@ function createFileConfigSource(opts) {
 
 // app/core/render/render-stack.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // app/core/render/compose-values.ts
 function asObject(value) {
@@ -16182,19 +16640,19 @@ function readTemplate(text, ctx) {
       problems.push(problem2(servicePosition(name), pointerFrom(["services", name]), "a service must be a mapping"));
     }
   }
-  const visit2 = (node, path) => {
-    if ((0, import_yaml5.isMap)(node)) for (const pair of node.items) visit2(pair.value, [...path, keyText(pair) ?? "?"]);
-    else if ((0, import_yaml5.isSeq)(node)) node.items.forEach((item, i) => visit2(item, [...path, i]));
+  const visit3 = (node, path) => {
+    if ((0, import_yaml5.isMap)(node)) for (const pair of node.items) visit3(pair.value, [...path, keyText(pair) ?? "?"]);
+    else if ((0, import_yaml5.isSeq)(node)) node.items.forEach((item, i) => visit3(item, [...path, i]));
     else if ((0, import_yaml5.isScalar)(node) && typeof node.value === "string" && node.value.includes("{{")) {
       const service = path[0] === "services" && path.length > 1 ? String(path[1]) : void 0;
       const values = { ...ctx.values, ...service ? ctx.serviceValues(service) : void 0 };
-      const result = substituteVariables(node.value, values, (name) => ctx.unavailable(name, service));
+      const result = substituteVariables(node.value, values, (name) => ctx.unavailable(name, service), ctx.kv);
       const pos = offsetPosition(node.range?.[0] ?? 0, lines);
       for (const message of result.problems) problems.push(problem2(pos, pointerFrom(path), message));
       node.value = result.text;
     }
   };
-  visit2(doc.contents, []);
+  visit3(doc.contents, []);
   if (problems.length > 0) return { problems, position };
   return { compose: doc.toJS({ maxAliasCount: 100 }), problems, position };
 }
@@ -16217,6 +16675,18 @@ function urlHost(host) {
 }
 function routeFor(config, environment, healthPath) {
   const { routing } = config;
+  if (routing.mode === "caddy") {
+    const host = `${environment.stack}.${routing.domain}`;
+    if (host.length > 253)
+      throw new RouteError(
+        `host name ${host} is longer than 253 characters; shorten routing.domain`,
+        "/routing/domain"
+      );
+    const port = routing.scheme === "https" ? routing.caddy?.httpsPort ?? 443 : routing.caddy?.httpPort ?? 80;
+    const standard = port === (routing.scheme === "https" ? 443 : 80);
+    const url2 = `${routing.scheme}://${host}${standard ? "" : `:${port}`}`;
+    return { host, url: url2, probeUrl: url2 + healthPath, probeConnectTo: routing.probeHost };
+  }
   if (routing.mode === "traefik") {
     const host = `${environment.stack}.${routing.domain}`;
     if (host.length > 253)
@@ -16281,6 +16751,7 @@ function updatePolicies(service, existing) {
 // app/core/render/stack-service.ts
 var STACK_NETWORK = "berth";
 var TRAEFIK_NETWORK_KEY = "berth_traefik";
+var EDGE_NETWORK_KEY = "berth_edge";
 var RESERVED_PREFIX = "berth";
 function renderService(input2) {
   const problems = [];
@@ -16309,8 +16780,16 @@ function renderService(input2) {
     if (key.startsWith(RESERVED_PREFIX))
       problems.push(`network '${key}': names starting with '${RESERVED_PREFIX}' are reserved for Berth`);
   }
-  networks[STACK_NETWORK] = {};
+  if (input2.intentionNetworks) {
+    for (const key of Object.keys(networks))
+      problems.push(
+        `network '${key}': with intentions in the deploy config Berth decides which networks services share; remove it from this service`
+      );
+    for (const key of Object.keys(networks)) delete networks[key];
+    for (const key of input2.intentionNetworks) networks[key] = {};
+  } else networks[STACK_NETWORK] = {};
   if (input2.joinTraefik) networks[TRAEFIK_NETWORK_KEY] = {};
+  if (input2.joinEdge) networks[EDGE_NETWORK_KEY] = {};
   service.networks = networks;
   if (input2.publish) {
     const existing = Array.isArray(tpl.ports) ? tpl.ports : [];
@@ -16358,6 +16837,80 @@ function resources(config) {
   return { limits: spec(config.resources.limits), reservations: spec(config.resources.reservations) };
 }
 
+// app/core/routing/durations.ts
+var UNIT_MS = { ms: 1, s: 1e3, m: 6e4 };
+function durationMs2(text) {
+  const m = /^([0-9]{1,6})(ms|s|m)$/.exec(text);
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
+// app/core/routing/caddy-policy.ts
+var DEFAULT_STICKY_COOKIE = "berth_sticky";
+
+// app/core/routing/traefik-policy.ts
+var DEFAULT_INTERVAL_MS2 = 250;
+var BREAKER_EXPRESSION = "NetworkErrorRatio() > 0.50 || ResponseCodeRatio(500, 600, 0, 600) > 0.50";
+var seconds = (ms) => ms % 1e3 === 0 ? `${ms / 1e3}s` : `${ms}ms`;
+function traefikPolicyLabels(name, policy) {
+  if (!policy) return {};
+  const labels = {};
+  const service = `traefik.http.services.${name}.loadbalancer`;
+  const middleware = (suffix) => `traefik.http.middlewares.${name}-${suffix}`;
+  const chain = [];
+  if (policy.loadBalancing === "sticky-cookie") {
+    labels[`${service}.sticky.cookie`] = "true";
+    labels[`${service}.sticky.cookie.name`] = policy.stickyCookie ?? DEFAULT_STICKY_COOKIE;
+  }
+  if (policy.loadBalancing === "least-connections") labels[`${service}.strategy`] = "p2c";
+  if (policy.retries) {
+    const interval = policy.retries.interval ? durationMs2(policy.retries.interval) : DEFAULT_INTERVAL_MS2;
+    const attempts = Math.max(1, Math.ceil(durationMs2(policy.retries.budget) / interval));
+    labels[`${middleware("retry")}.retry.attempts`] = String(attempts);
+    labels[`${middleware("retry")}.retry.initialInterval`] = seconds(interval);
+    chain.push(`${name}-retry`);
+  }
+  if (policy.circuitBreaker) {
+    const window = seconds(durationMs2(policy.circuitBreaker.window));
+    labels[`${middleware("breaker")}.circuitBreaker.expression`] = BREAKER_EXPRESSION;
+    labels[`${middleware("breaker")}.circuitBreaker.fallbackDuration`] = window;
+    labels[`${middleware("breaker")}.circuitBreaker.recoveryDuration`] = window;
+    chain.push(`${name}-breaker`);
+  }
+  if (policy.rateLimit) {
+    labels[`${middleware("ratelimit")}.rateLimit.average`] = String(policy.rateLimit.average);
+    labels[`${middleware("ratelimit")}.rateLimit.burst`] = String(policy.rateLimit.burst ?? policy.rateLimit.average);
+    chain.push(`${name}-ratelimit`);
+  }
+  if (chain.length > 0) labels[`traefik.http.routers.${name}.middlewares`] = chain.join(",");
+  return labels;
+}
+
+// app/core/routing/edge-for-environment.ts
+function edgeRouteFor(config, stack, publicService, host) {
+  const service = config.services[publicService];
+  return {
+    stack,
+    host,
+    upstream: `${stack}_${publicService}`,
+    port: service.port,
+    ...service.traffic ? { policy: service.traffic } : {}
+  };
+}
+
+// app/core/routing/edge-route.ts
+var EDGE_SERVER = "berth";
+var ROUTE_LABELS = { host: "berth.edge.host", port: "berth.edge.port", policy: "berth.edge.policy" };
+function routeLabels(route, edge) {
+  return {
+    "berth.edge": edge,
+    [ROUTE_LABELS.host]: route.host,
+    [ROUTE_LABELS.port]: String(route.port),
+    ...route.policy ? { [ROUTE_LABELS.policy]: JSON.stringify(route.policy) } : {}
+  };
+}
+var ROUTES_PATH = `/config/apps/http/servers/${EDGE_SERVER}/routes`;
+
 // app/core/render/traefik-labels.ts
 function traefikLabels(r) {
   const router = `traefik.http.routers.${r.name}`;
@@ -16375,6 +16928,37 @@ function traefikLabels(r) {
   return labels;
 }
 var NAME = "[A-Za-z0-9-]+";
+var DURATION2 = (v) => /^[0-9]{1,6}(ms|s|m)$/.test(v);
+var COUNT = (v) => /^[1-9][0-9]{0,6}$/.test(v);
+var SERVICE_LB = `^traefik\\.http\\.services\\.${NAME}\\.loadbalancer`;
+var MIDDLEWARE = `^traefik\\.http\\.middlewares\\.${NAME}`;
+var POLICY_RULES = [
+  { key: new RegExp(`${SERVICE_LB}\\.sticky\\.cookie$`), value: (v) => v === "true", what: "true" },
+  {
+    key: new RegExp(`${SERVICE_LB}\\.sticky\\.cookie\\.name$`),
+    value: (v) => /^[A-Za-z0-9_-]{1,64}$/.test(v),
+    what: "a cookie name"
+  },
+  { key: new RegExp(`${SERVICE_LB}\\.strategy$`), value: (v) => v === "wrr" || v === "p2c", what: "wrr or p2c" },
+  { key: new RegExp(`${MIDDLEWARE}\\.retry\\.attempts$`), value: COUNT, what: "a positive count" },
+  { key: new RegExp(`${MIDDLEWARE}\\.retry\\.initialInterval$`), value: DURATION2, what: "a duration" },
+  {
+    key: new RegExp(`${MIDDLEWARE}\\.circuitBreaker\\.expression$`),
+    value: (v) => /^(?:NetworkErrorRatio\(\)|ResponseCodeRatio\([0-9, ]+\)|LatencyAtQuantileMS\([0-9.]+\))/.test(v),
+    what: "a circuit breaker expression"
+  },
+  {
+    key: new RegExp(`${MIDDLEWARE}\\.circuitBreaker\\.(?:fallbackDuration|recoveryDuration)$`),
+    value: DURATION2,
+    what: "a duration"
+  },
+  { key: new RegExp(`${MIDDLEWARE}\\.rateLimit\\.(?:average|burst)$`), value: COUNT, what: "a positive count" },
+  {
+    key: new RegExp(`^traefik\\.http\\.routers\\.${NAME}\\.middlewares$`),
+    value: (v) => /^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/.test(v),
+    what: "middleware names"
+  }
+];
 var HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 var RULES = [
   { key: /^traefik\.enable$/, value: (v) => v === "true" || v === "false", what: "true or false" },
@@ -16409,7 +16993,8 @@ var RULES = [
     key: new RegExp(`^traefik\\.http\\.services\\.${NAME}\\.loadbalancer\\.server\\.port$`),
     value: (v) => /^[1-9][0-9]{0,4}$/.test(v) && Number(v) <= 65535,
     what: "a port 1-65535"
-  }
+  },
+  ...POLICY_RULES
 ];
 function hostRule(rule) {
   const m = /^Host\(`([^`]*)`\)$/.exec(rule);
@@ -16494,14 +17079,14 @@ function checkQuotas(config, environment, replicas, otherUsage) {
 }
 
 // app/core/policy/ref-label.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var REF_LABEL_MAX = 63;
 function refLabel(ref, max = REF_LABEL_MAX) {
   if (max < 16) throw new Error(`refLabel needs room for a hash suffix: max must be \u2265 16, got ${max}`);
   const cleaned = ref.normalize("NFKC").replace(/^refs\/(heads|tags)\//, "").replace(/[^A-Za-z0-9._/-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[-./]+|[-./]+$/g, "");
   if (cleaned === "") return "unnamed";
   if (cleaned.length <= max && cleaned === ref.replace(/^refs\/(heads|tags)\//, "")) return cleaned;
-  const hash = createHash2("sha256").update(ref).digest("hex").slice(0, 8);
+  const hash = createHash3("sha256").update(ref).digest("hex").slice(0, 8);
   const head = cleaned.slice(0, max - hash.length - 1).replace(/[-./]+$/, "");
   return `${head || "ref"}-${hash}`;
 }
@@ -16546,7 +17131,8 @@ function renderStack(input2) {
     stack,
     values,
     serviceValues,
-    unavailable
+    unavailable,
+    ...input2.kv ? { kv: input2.kv } : {}
   });
   if (!template.compose) throw templateError(input2.templateFile, template.problems);
   const compose = template.compose;
@@ -16562,9 +17148,10 @@ function renderStack(input2) {
     }
   }
   const configValue = (name, text, what) => {
-    const r = substituteVariables(text, { ...values, ...serviceValues(name) }, (v) => unavailable(v, name));
+    const r = substituteVariables(text, { ...values, ...serviceValues(name) }, (v) => unavailable(v, name), input2.kv);
+    const path = pointerFrom(["services", name, ...what]);
     for (const message of r.problems)
-      problems.push({ file: config.file, line: 1, col: 1, path: pointerFrom(["services", name, what]), message });
+      problems.push({ file: config.file, ...config.valuesAt?.[path] ?? { line: 1, col: 1 }, path, message });
     return r.text;
   };
   const replicas = clampReplicas(config, input2.replicas);
@@ -16577,6 +17164,17 @@ function renderStack(input2) {
   };
   const traefikNetwork = config.routing.traefik.network ?? DEFAULT_TRAEFIK_NETWORK;
   const routed = config.routing.mode === "traefik";
+  const edgeRoute = config.routing.mode === "caddy" ? edgeRouteFor(config, stack, publicService, route.host) : void 0;
+  const intentions = declaresIntentions(config.intentions) ? config.intentions : void 0;
+  for (const p of intentions ? intentionProblems(intentions, Object.keys(templateServices)) : [])
+    problems.push({
+      file: config.file,
+      line: 1,
+      col: 1,
+      path: pointerFrom(["intentions", String(p.index), p.field]),
+      message: p.message
+    });
+  const paired = intentions && intentionNetworks(intentions, Object.keys(templateServices), stack);
   const services = {};
   for (const [name, tpl] of Object.entries(templateServices)) {
     const cfg = config.services[name];
@@ -16590,22 +17188,26 @@ function renderStack(input2) {
       certResolver: config.routing.traefik.certResolver,
       network: traefikNetwork
     }) : void 0;
+    if (traefik) Object.assign(traefik, traefikPolicyLabels(stack, pub.traffic));
     const { service, problems: found } = renderService({
       name,
       template: asObject(tpl),
       config: cfg,
-      image: cfg ? configValue(name, cfg.image, "image") : void 0,
-      env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, `env/${k}`)])),
+      image: cfg ? configValue(name, cfg.image, ["image"]) : void 0,
+      env: Object.fromEntries(Object.entries(cfg?.env ?? {}).map(([k, v]) => [k, configValue(name, v, ["env", k])])),
       replicas: replicas[name],
       sha,
       labels: {
         ...berthLabels,
         "berth.sha": sha,
-        ...input2.ref === void 0 ? {} : { "berth.ref": refLabel(input2.ref) }
+        ...input2.ref === void 0 ? {} : { "berth.ref": refLabel(input2.ref) },
+        ...edgeRoute && isPublic ? routeLabels(edgeRoute, (config.routing.caddy ?? DEFAULT_EDGE).service) : {}
       },
       traefik,
       joinTraefik: traefik !== void 0,
-      publish: !routed && isPublic ? { target: pub.port, published: route.publishedPort } : void 0
+      joinEdge: edgeRoute !== void 0 && isPublic,
+      ...paired ? { intentionNetworks: paired.joins[name] } : {},
+      publish: config.routing.mode === "host-port" && isPublic ? { target: pub.port, published: route.publishedPort } : void 0
     });
     for (const message of found) at(pointerFrom(["services", name]), message);
     if (secrets.mounts[name]) service.secrets = secrets.mounts[name];
@@ -16616,12 +17218,21 @@ function renderStack(input2) {
     services[name] = service;
   }
   const networks = labelled(asObject(compose.networks), berthLabels, "networks", at);
-  networks[STACK_NETWORK] = {
-    driver: "overlay",
-    attachable: config.preview.attachableNetwork === true && environment.kind === "preview",
-    labels: berthLabels
-  };
+  if (paired)
+    for (const [key, members] of Object.entries(paired.networks))
+      networks[key] = {
+        driver: "overlay",
+        attachable: false,
+        labels: { ...berthLabels, [PAIR_LABEL]: members.join(",") }
+      };
+  else
+    networks[STACK_NETWORK] = {
+      driver: "overlay",
+      attachable: config.preview.attachableNetwork === true && environment.kind === "preview",
+      labels: berthLabels
+    };
   if (routed) networks[TRAEFIK_NETWORK_KEY] = { external: true, name: traefikNetwork };
+  if (edgeRoute) networks[EDGE_NETWORK_KEY] = { external: true, name: (config.routing.caddy ?? DEFAULT_EDGE).network };
   const volumes = labelled(asObject(compose.volumes), berthLabels, "volumes", at);
   if (problems.length > 0) throw templateError(input2.templateFile, problems);
   const { services: _services, networks: _networks, volumes: _volumes, ...rest } = compose;
@@ -16640,8 +17251,10 @@ function renderStack(input2) {
     probeUrl: route.probeUrl,
     publicService,
     services: Object.keys(services),
-    hash: createHash3("sha256").update(yaml).digest("hex"),
-    ...route.publishedPort === void 0 ? {} : { publishedPort: route.publishedPort }
+    hash: createHash4("sha256").update(yaml).digest("hex"),
+    ...route.publishedPort === void 0 ? {} : { publishedPort: route.publishedPort },
+    ...edgeRoute ? { edgeRoute } : {},
+    ...route.probeConnectTo === void 0 ? {} : { probeConnectTo: route.probeConnectTo }
   };
 }
 function labelled(entries, labels, kind, at) {
@@ -16793,7 +17406,8 @@ async function renderEnvironment(args) {
       environment: args.environment,
       sha: args.sha,
       secrets: args.secrets,
-      ...args.replicas ? { replicas: args.replicas } : {}
+      ...args.replicas ? { replicas: args.replicas } : {},
+      ...args.kv ? { kv: args.kv } : {}
     });
   } catch (e) {
     throw new RenderProblems(configProblemsFrom(e, args.config.file));
