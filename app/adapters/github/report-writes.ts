@@ -16,7 +16,8 @@ export function classifyReportWrite(w: ReportWrite): { subject: string; class: W
     case "check":
       return {
         subject: `check:${w.jobId}`,
-        class: checkRunState(w.view).status === "completed" ? "final" : "progress",
+        // A deploy that waits for CI ends its job there: "Waiting for CI" is that job's last word, sent at once.
+        class: checkRunState(w.view).status === "completed" || w.view.phase === "waiting" ? "final" : "progress",
       };
     case "deployment":
       return {
