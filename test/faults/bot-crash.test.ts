@@ -80,16 +80,17 @@ describe("bot SIGKILLed mid-deploy", () => {
     // At most one deployment per SHA.
     const refs = w.deployments.map((d) => d.body.ref);
     expect(new Set(refs).size).toBe(refs.length);
-    const comments = [...bot.github.state.comments.values()].filter((c) => c.issue === PR);
-    expect(comments).toHaveLength(1);
-    await waitFor(
-      "the comment to name the newest SHA",
-      () =>
-        String([...bot.github.state.comments.values()].find((c) => c.issue === PR)?.body).includes(newest.slice(0, 7))
-          ? true
-          : undefined,
-      60_000,
-    );
+    // The sticky comment goes after the final states (finals are sent first), so it is waited for, not read at once.
+    const names = (c: string) =>
+      String([...bot.github.state.comments.values()].find((x) => x.issue === PR)?.body).includes(c.slice(0, 7));
+    await waitFor("the comment to name the newest SHA", () => (names(newest) ? true : undefined), 60_000);
+    expect([...bot.github.state.comments.values()].filter((c) => c.issue === PR)).toHaveLength(1);
+    // The killed process's pending comment is taken over once its lease (30 s) runs out: it must not put the first
+    // SHA back over the newest.
+    const leaseOver = killedAt + 40_000;
+    if (Date.now() < leaseOver) await new Promise((r) => setTimeout(r, leaseOver - Date.now()));
+    expect(names(newest)).toBe(true);
+    expect([...bot.github.state.comments.values()].filter((c) => c.issue === PR)).toHaveLength(1);
     recordReliability({
       area: "fault",
       what: "bot SIGKILLed mid-deploy",

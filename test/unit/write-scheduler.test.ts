@@ -244,3 +244,60 @@ describe("GitHub write scheduler: a progress write sent in part", () => {
     ]);
   });
 });
+
+describe("GitHub write scheduler: comments taken over from a dead process", () => {
+  function withRecoverable(left: Array<ScheduledWrite<string>>) {
+    const s = setup();
+    const removed: string[] = [];
+    const store = s.store;
+    store.recover = async () => left.splice(0);
+    const remove = store.remove;
+    store.remove = async (w) => {
+      removed.push(w.payload);
+      await remove(w);
+    };
+    return { ...s, removed };
+  }
+  const older = (clockNow: number): ScheduledWrite<string> => ({
+    id: "dead-1",
+    installationId: 1,
+    subject: "comment:acme/shop#pr-1",
+    class: "comment",
+    payload: "old sha",
+    enqueuedAt: clockNow - 20_000,
+    seq: 9,
+  });
+
+  it("never puts an older body back over one already sent", async () => {
+    const left: Array<ScheduledWrite<string>> = [];
+    const { clock, scheduler, labels, removed } = withRecoverable(left);
+    await scheduler.enqueue(1, "comment:acme/shop#pr-1", "comment", "new sha");
+    await clock.advance(1_000);
+    expect(labels()).toEqual(["new sha"]);
+    left.push(older(clock.now()));
+    await scheduler.recover();
+    await clock.advance(60_000);
+    expect(labels()).toEqual(["new sha"]);
+    expect(removed).toContain("old sha"); // gone from the store too: no later process takes it over again
+  });
+
+  it("keeps the newer body when the older one is recovered while the newer still waits", async () => {
+    const left: Array<ScheduledWrite<string>> = [];
+    const { clock, scheduler, labels } = withRecoverable(left);
+    await scheduler.enqueue(1, "check:a", "final", "f1");
+    await scheduler.enqueue(1, "comment:acme/shop#pr-1", "comment", "new sha");
+    left.push(older(clock.now()));
+    await scheduler.recover();
+    await clock.advance(60_000);
+    expect(labels()).toEqual(["f1", "new sha"]);
+  });
+
+  it("still sends a recovered body when nothing newer exists", async () => {
+    const left: Array<ScheduledWrite<string>> = [];
+    const { clock, scheduler, labels } = withRecoverable(left);
+    left.push(older(clock.now()));
+    await scheduler.recover();
+    await clock.advance(1_000);
+    expect(labels()).toEqual(["old sha"]);
+  });
+});

@@ -49,6 +49,8 @@ interface InstallationQueue<P> {
   pending: Array<ScheduledWrite<P>>;
   budget: WriteBudget;
   lastSent: Map<string, number>;
+  /** Per comment subject, when the newest body already sent was queued. */
+  sentUpTo: Map<string, number>;
   finalized: Map<string, number>;
   notBefore: Map<string, number>;
   attempts: Map<string, number>;
@@ -129,6 +131,7 @@ export class WriteScheduler<P> {
         pending: [],
         budget: new WriteBudget(this.limits),
         lastSent: new Map(),
+        sentUpTo: new Map(),
         finalized: new Map(),
         notBefore: new Map(),
         attempts: new Map(),
@@ -145,6 +148,16 @@ export class WriteScheduler<P> {
     const now = this.opts.clock.now();
     if (write.class === "progress" && q.finalized.has(write.subject)) {
       this.stats.superseded++; // the deploy it describes is over
+      return;
+    }
+    // A comment taken over from a dead process when a newer body is already sent or queued would put the older
+    // picture back: the newer one wins, whichever arrived here first.
+    if (
+      write.class === "comment" &&
+      ((q.sentUpTo.get(write.subject) ?? -Infinity) > write.enqueuedAt ||
+        q.pending.some((p) => p.subject === write.subject && p.class === "comment" && byQueueOrder(p, write) > 0))
+    ) {
+      this.forget(q, write, "superseded");
       return;
     }
     // A newer write for the subject makes a pending progress write (and, for comments, a pending body) pointless.
@@ -263,6 +276,7 @@ export class WriteScheduler<P> {
     try {
       const outcome = await this.opts.transport.send(w, permit);
       q.lastSent.set(w.subject, clock.now());
+      if (w.class === "comment") q.sentUpTo.set(w.subject, Math.max(w.enqueuedAt, q.sentUpTo.get(w.subject) ?? 0));
       if (outcome === "again" && w.class === "progress") return;
       this.forget(q, w, "sent");
       this.pruneFinalized(q, clock.now());
