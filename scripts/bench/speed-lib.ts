@@ -1,6 +1,7 @@
 // Pieces of `npm run bench`: floors by hand with the docker CLI on the manager, polling, Berth's own figures read
 // from the stand-in and from its log lines. Traffic only to 127.0.0.1.
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { waitFor } from "../lib/wait-for.js";
 import type { GitHubStandIn } from "../github-stand-in/index.js";
@@ -147,14 +148,20 @@ export function writesFor(github: GitHubStandIn, from: number, repo: string): Re
 }
 
 /** Resident memory of a process in MB (VmRSS). */
+const execFileAsync = promisify(execFile);
+
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** Local ports of the TCP connections `pid` holds to port `to` (ss -tnp). */
-export function connectionsTo(pid: number, to: number): string[] {
-  const out = execFileSync("ss", ["-tnpH", "state", "all", `dport = :${to}`]).toString();
+/**
+ * Local ports of the TCP connections `pid` holds to port `to` (ss -tnp). Asynchronous: `ss -p` reads all of /proc,
+ * and a synchronous call every 100 ms stalled this process's own timers and sockets, which the webhook-ack figure
+ * then counted as Berth's latency.
+ */
+export async function connectionsTo(pid: number, to: number): Promise<string[]> {
+  const { stdout: out } = await execFileAsync("ss", ["-tnpH", "state", "all", `dport = :${to}`]);
   return out
     .split("\n")
     .filter((l) => l.includes(`pid=${pid},`))
@@ -182,4 +189,28 @@ export async function pool<T>(items: T[], width: number, fn: (item: T) => Promis
       for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
     }),
   );
+}
+
+/** Upper bucket bounds holding the given quantiles of a Prometheus histogram, summed over its labels. */
+export async function histogramQuantiles(
+  url: string,
+  name: string,
+  qs: number[],
+): Promise<Record<number, number | "+Inf">> {
+  const text = await (await fetch(url)).text();
+  const buckets = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\d+)`).exec(line);
+    if (m) buckets.set(m[1]!, (buckets.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+  const ordered = [...buckets.entries()].sort(([a], [b]) =>
+    a === "+Inf" ? 1 : b === "+Inf" ? -1 : Number(a) - Number(b),
+  );
+  const total = ordered.at(-1)?.[1] ?? 0;
+  const out: Record<number, number | "+Inf"> = {};
+  for (const q of qs) {
+    const hit = ordered.find(([, count]) => count >= q * total);
+    out[q] = hit ? (hit[0] === "+Inf" ? "+Inf" : Number(hit[0])) : "+Inf";
+  }
+  return out;
 }

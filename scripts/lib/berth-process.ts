@@ -48,6 +48,8 @@ export async function startBerth(opts: {
   /** Share these with another process to make a server/worker pair. */
   webhookSecret?: string;
   queuePrefix?: string;
+  /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }): Promise<BerthProcess> {
   const port = await freePort();
   const entry = opts.entry ?? "start.ts";
@@ -71,11 +73,15 @@ export async function startBerth(opts: {
     BERTH_TEMPLATES_DIR: resolve(REPO_ROOT, "templates"),
     ...opts.extraEnv,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, "app/main", entry)], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), "--import", "tsx", resolve(REPO_ROOT, "app/main", entry)],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   // If the test or script that started Berth dies without stopping it, Berth must not live on.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);

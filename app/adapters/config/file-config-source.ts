@@ -1,5 +1,8 @@
-// Reads deploy-configs/*.yml and templates/ from the bot's disk on every job, so a config change applies to the
-// next deploy without a restart. Files are small; a cache would only add staleness.
+// Reads deploy-configs/*.yml and templates/ from the bot's disk, so a config change applies to the next deploy
+// without a restart. The parsed index is kept while the directory's listing and every file's inode, size and mtime
+// are unchanged: parsing and validating every file on every job and webhook cost more CPU than the rest of a
+// skipped job (a stat per file is what each job still pays).
+import { readdirSync, statSync } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { ConfigSource } from "../../ports/config-source.js";
@@ -16,13 +19,26 @@ export function createFileConfigSource(opts: {
   cwd?: string;
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
-  const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
+  let cached: { signature: string; index: Promise<Map<string, ConfigEntry>> } | undefined;
+  const index = async () => {
+    // Taken before the files are read: a change while they are read makes the next call read them again.
+    const signature = directorySignature(opts.configDir);
+    if (signature === undefined || cached?.signature !== signature) {
+      const index = readConfigFiles(opts.configDir, shown).then(
+        (files) => indexConfigs(files, opts.variables).byRepository,
+      );
+      cached = signature === undefined ? undefined : { signature, index };
+      index.catch(() => (cached = cached?.index === index ? undefined : cached));
+      return index;
+    }
+    return cached.index;
+  };
   return {
     async forRepository(repository: string): Promise<ConfigEntry | undefined> {
       return (await index()).get(repository.toLowerCase());
     },
     async all(): Promise<ConfigEntry[]> {
-      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
+      return [...(await index()).values()];
     },
     async template(name: string) {
       const file = join(opts.templatesDir, name);
@@ -46,4 +62,30 @@ export function createFileConfigSource(opts: {
       }
     },
   };
+}
+
+/**
+ * Names, inodes, sizes and mtimes of the config files; undefined when the directory cannot be listed. Synchronous
+ * on purpose: a handful of stat calls take microseconds, where the promise versions each cost a thread-pool round
+ * trip, and at hundreds of jobs a second those round trips were most of what a skipped job cost.
+ */
+function directorySignature(dir: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
+  } catch {
+    return undefined;
+  }
+  return names
+    .map((n) => {
+      try {
+        const s = statSync(join(dir, n));
+        return `${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`;
+      } catch (err) {
+        return `${n}\0${(err as NodeJS.ErrnoException).code ?? "error"}`;
+      }
+    })
+    .join("\n");
 }
