@@ -1,13 +1,14 @@
-// The webhook server: verifies signatures (Probot), turns events into jobs, answers in milliseconds.
+// The webhook server: verifies signatures, turns events into jobs, answers in milliseconds.
 // Runs without a worker: jobs wait in Redis until one is started (app/main/worker.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createNodeMiddleware, type Probot } from "probot";
+import type { Probot } from "probot";
 import type { Redis } from "ioredis";
 import { berthApp } from "../index.js";
 import type { Enqueue } from "../events/enqueue.js";
 import type { ConfigSource } from "../ports/config-source.js";
 import { checkRedis } from "../adapters/redis/connection.js";
 import { takeWebhook } from "./webhook-intake.js";
+import { webhookRouter } from "./webhook-router.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -26,10 +27,7 @@ export async function startServer(opts: {
   /** Each webhook answered: HTTP status and seconds from arrival to the end of the answer. */
   onWebhookAnswered?: (status: number, seconds: number) => void;
 }): Promise<Server> {
-  const middleware = await createNodeMiddleware(berthApp(opts.enqueue, opts.configs), {
-    probot: opts.probot,
-    webhooksPath: WEBHOOK_PATH,
-  });
+  const receive = webhookRouter(berthApp(opts.enqueue, opts.configs), opts.probot.log);
   const server = createServer((req, res) => {
     if (req.method === "GET" && (req.url === "/healthz" || req.url === "/healthz/")) {
       void checkRedis(opts.redis).then((r) => {
@@ -52,9 +50,7 @@ export async function startServer(opts: {
             res.end(JSON.stringify({ error: intake.error }), () => req.destroy());
             return;
           }
-          // Probot reads a body that was already read from rawBody, and verifies its signature again.
-          Object.assign(req, { body: intake.payload, rawBody: intake.raw });
-          void middleware(req, res);
+          answerWebhook(req, res, intake.payload, receive, opts.probot.log);
         },
         (err: unknown) => {
           opts.probot.log.warn({ err: String(err) }, "webhook request failed while reading its body");
@@ -63,10 +59,8 @@ export async function startServer(opts: {
       );
       return;
     }
-    void middleware(req, res, () => {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "not found" }));
-    });
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: "not found" }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -78,4 +72,37 @@ export async function startServer(opts: {
 function isWebhookPath(url: string | undefined): boolean {
   const path = (url ?? "").split("?")[0]!.replace(/\/+$/, "");
   return path === WEBHOOK_PATH;
+}
+
+/** GitHub gives up after 10 s: past this the answer is 202 and the handlers go on (what Probot answered too). */
+const ANSWER_WITHIN_MS = 9_000;
+
+function answerWebhook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  payload: unknown,
+  receive: ReturnType<typeof webhookRouter>,
+  log: Probot["log"],
+): void {
+  const id = String(req.headers["x-github-delivery"]);
+  const name = String(req.headers["x-github-event"]);
+  let answered = false;
+  const answer = (status: number, type: string, body: string) => {
+    if (answered) return;
+    answered = true;
+    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const late = setTimeout(() => answer(202, "text/plain", "still processing\n"), ANSWER_WITHIN_MS);
+  receive({ id, name, payload }).then(
+    () => {
+      clearTimeout(late);
+      answer(200, "text/plain", "ok\n");
+    },
+    (err: Error) => {
+      clearTimeout(late);
+      log.error({ err, delivery: id, event: name }, "webhook handler failed");
+      answer(500, "application/json", JSON.stringify({ error: `${err.name}: ${err.message}` }));
+    },
+  );
 }

@@ -1,6 +1,8 @@
 // The webhook-ack load, in a process of its own: signed pull_request webhooks at a fixed rate (open loop: each is sent
 // when due, whether or not earlier ones were answered), keep-alive connections, latency per request from the moment
-// it was due. Nothing else runs in this process, so its timers and sockets measure Berth, not the bench's other work.
+// it was sent until its answer ended. Open loop, so a slow answer never delays later sends; how many sends this
+// process itself started late (> 5 ms, its own timer) is reported beside. Nothing else runs in this process, so its
+// timers and sockets measure Berth, not the bench's other work.
 // Usage: tsx scripts/bench/ack-load.ts URL SECRET RATE SECONDS REPOSITORY  → one JSON line on stdout.
 import { Agent, request } from "node:http";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
@@ -69,10 +71,11 @@ for (let i = 0; i < total; i++) {
   const wait = due - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   else if (wait < -5) lateStarts++;
+  const sentAt = performance.now();
   pending.push(
     send(i).then(
       (status) => {
-        latencies.push(performance.now() - due);
+        latencies.push(performance.now() - sentAt);
         if (status !== 200) errors++;
       },
       () => void errors++,

@@ -214,3 +214,14 @@ export async function histogramQuantiles(
   }
   return out;
 }
+
+/** Values of the unlabelled gauges whose names match. */
+export async function gauges(url: string, name: RegExp): Promise<Record<string, number>> {
+  const text = await (await fetch(url)).text();
+  const out: Record<string, number> = {};
+  for (const line of text.split("\n")) {
+    const [metric, value] = line.split(" ");
+    if (metric && value && !metric.startsWith("#") && name.test(metric)) out[metric] = Number(value);
+  }
+  return out;
+}

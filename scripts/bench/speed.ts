@@ -588,8 +588,14 @@ try {
     const { errors, p99 } = load;
     // Berth's own view (arrival → answer written), to tell its delay from the sender's and the machine's.
     const server = await b.histogramQuantiles(`${berth.url}/metrics`, "berth_webhook_ack_seconds", [0.5, 0.99]);
-    raw.ack = { seconds, ...load, server };
-    console.log(`[bench] ack as Berth measured it: p50 ≤ ${server[0.5]} s, p99 ≤ ${server[0.99]} s (bucket bounds)`);
+    const lag = await b.gauges(`${berth.url}/metrics`, /^berth_nodejs_eventloop_lag_(p99|max)_seconds/);
+    raw.ack = { seconds, ...load, server, lag };
+    console.log(
+      `[bench] ack as Berth measured it: p50 ≤ ${server[0.5]} s, p99 ≤ ${server[0.99]} s (bucket bounds); ` +
+        `its event loop lag ${Object.entries(lag)
+          .map(([k, v]) => `${k.replace(/^berth_nodejs_eventloop_lag_|_seconds$/g, "")} ${(v * 1000).toFixed(1)} ms`)
+          .join(", ")}`,
+    );
     rows.push({
       what: `webhook ack at 200 req/s for ${seconds} s: p99 (${errors} errors)`,
       berth: p99,
