@@ -168,6 +168,7 @@ async function openToSuccess(app: string, pr: number) {
   const reported: number[] = [];
   const serving: number[] = [];
   const writes: number[] = [];
+  const writeLists: string[][] = [];
   const byHand = async () => {
     const c1 = sha();
     const r = rendered(app, env, c1);
@@ -208,7 +209,9 @@ async function openToSuccess(app: string, pr: number) {
       50,
     );
     await new Promise((res) => setTimeout(res, 1500));
-    writes.push(b.writesFor(github, mark, `acme/${app}`).length);
+    const mine = b.writesFor(github, mark, `acme/${app}`);
+    writes.push(mine.length);
+    writeLists.push(mine.map((w) => `${w.method} ${w.path.replace(`/repos/acme/${app}`, "")}`));
     const closing = github.requests.length;
     await hook(
       "pull_request",
@@ -228,7 +231,7 @@ async function openToSuccess(app: string, pr: number) {
       await byHand();
     }
   }
-  return { floor, floorServing, reported, serving, writes };
+  return { floor, floorServing, reported, serving, writes, writeLists };
 }
 
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {

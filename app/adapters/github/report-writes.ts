@@ -87,9 +87,13 @@ export function reportWriteTransport(deps: {
             });
             await deps.handles.merge(w.jobId, { deploymentId: id });
           }
+          const status = deploymentStatus(w.view);
+          // A deployment without a status is shown as pending; the live progress is on the check run. Not posting
+          // "in progress" keeps a preview deploy at five writes (six with one progress tick on a slow deploy).
+          if (scheduled.class === "progress" && (status.state === "in_progress" || status.state === "queued")) return;
           await permit();
           await reporter.createDeploymentStatus(repo, id, {
-            ...deploymentStatus(w.view),
+            ...status,
             ...(handles.checkRunUrl ? { logUrl: handles.checkRunUrl } : {}),
           });
           return;

@@ -134,7 +134,7 @@ describe("deployEnvironment production: approval and /deploy production", () => 
     expect(result.outcome).toBe("deployed");
     expect(w.github.checkRunsNamed(CHECK)).toHaveLength(1);
     expect(w.github.callsOf("createCheckRun")[0]!.externalId).toBe("tag");
-    expect(deploymentStates(w.github, "production")).toEqual([["pending", "in_progress", "success"]]);
+    expect(deploymentStates(w.github, "production")).toEqual([["pending", "success"]]);
     expect(await w.releases.waiting(REPOSITORY, "production")).toBeUndefined();
     expect((await w.releases.history(REPOSITORY, "production"))[0]).toMatchObject({
       sha: SHA,

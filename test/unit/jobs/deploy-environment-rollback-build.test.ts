@@ -90,7 +90,7 @@ describe("deployEnvironment: rollback", () => {
     w.swarm.script(STACK, { kind: "tasks-failing" });
     expect((await deployEnvironment(rollback(), ctx("rollback"), w.deps)).outcome).toBe("failed");
     expect(await w.releases.history(REPOSITORY, "staging")).toHaveLength(2);
-    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "failure"]);
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["failure"]);
   });
 });
 

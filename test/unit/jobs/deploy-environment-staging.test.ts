@@ -44,7 +44,7 @@ describe("deployEnvironment staging: a push", () => {
       production: false,
       description: "Staging deploy of aaaaaaa",
     });
-    expect(deploymentStates(w.github, "staging")).toEqual([["in_progress", "success"]]);
+    expect(deploymentStates(w.github, "staging")).toEqual([["success"]]);
     const [release] = await w.releases.history(REPOSITORY, "staging");
     expect(release).toMatchObject({
       environment: "staging",
@@ -94,7 +94,7 @@ describe("deployEnvironment staging: a push", () => {
     ]);
     expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA]);
     expect(finalCheckRun(w.github, CHECK).summary).toContain("aaaaaaa (the release of ");
-    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "failure"]);
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["failure"]);
   });
 
   it("healthy is said at once; a rollback by Swarm afterwards flips the same reports and withdraws the release", async () => {
@@ -108,7 +108,7 @@ describe("deployEnvironment staging: a push", () => {
       /^after it first ran healthy, Swarm rolled shop-staging_web back/,
     );
     // One check run and one deployment for the second deploy: success first, then failure on the same ones.
-    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "success", "failure"]);
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["success", "failure"]);
     const story = checkRunStory(w.github, CHECK).filter((s) => s.startsWith("completed/"));
     expect(story).toEqual(["completed/success: Staging is live", expect.stringMatching(/^completed\/failure: /)]);
     expect(finalCheckRun(w.github, CHECK).summary).toContain("aaaaaaa (the release of ");
@@ -125,7 +125,7 @@ describe("deployEnvironment staging: a push", () => {
     const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), newerQueued, w.deps);
 
     expect(result).toMatchObject({ outcome: "deployed" });
-    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["in_progress", "success"]);
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["success"]);
     expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA2, SHA]);
   });
 
@@ -201,7 +201,7 @@ describe("deployEnvironment staging: the CI gate", () => {
     expect(w.github.checkRuns).toHaveLength(1);
     expect(w.github.deployments).toHaveLength(1);
     expect(checkRunStory(w.github, CHECK).at(-1)).toBe("completed/success: Staging is live");
-    expect(deploymentStates(w.github, "staging")).toEqual([["pending", "in_progress", "success"]]);
+    expect(deploymentStates(w.github, "staging")).toEqual([["pending", "success"]]);
     expect(await w.releases.waiting(REPOSITORY, "staging")).toBeUndefined();
     expect((await w.releases.history(REPOSITORY, "staging"))[0]).toMatchObject({ sha: SHA, trigger: "push" });
   });

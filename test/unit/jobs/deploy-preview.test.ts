@@ -59,7 +59,7 @@ describe("deployPreview: healthy", () => {
     const [deployment] = w.github.deploymentsOf("pr-7");
     expect(deployment!.spec).toMatchObject({ ref: SHA, transient: true, production: false });
     expect(deployment!.statuses.at(-1)).toMatchObject({ state: "success", environmentUrl: URL });
-    expect(deploymentStates(w.github, "pr-7")).toEqual([["in_progress", "success"]]);
+    expect(deploymentStates(w.github, "pr-7")).toEqual([["success"]]);
     expect(botComment(w.github, 7, MARKER)).toContain(URL);
     expect(w.handles.byJob.get("job-1")).toMatchObject({
       checkRunId: expect.any(Number),
@@ -160,7 +160,7 @@ describe("deployPreview: failures and recovery", () => {
     });
     expect(final.summary).toContain("nothing (the failed stack was removed)");
     expect(final.summary + (final.text ?? "")).toContain("panic: boom");
-    expect(deploymentStates(w.github, "pr-7")).toEqual([["in_progress", "failure"]]);
+    expect(deploymentStates(w.github, "pr-7")).toEqual([["failure"]]);
   });
 
   it("tasks failing on an update: the services are rolled back, the stack stays", async () => {
@@ -188,7 +188,7 @@ describe("deployPreview: failures and recovery", () => {
     });
     expect(w.swarm.writes().map((c) => c.op)).toEqual(["deployStack"]);
     expect(finalCheckRun(w.github, CHECK)).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(deploymentStates(w.github, "pr-7").at(-1)).toEqual(["in_progress", "failure"]);
+    expect(deploymentStates(w.github, "pr-7").at(-1)).toEqual(["failure"]);
     expect(botComment(w.github, 7, MARKER)).toMatch(/fail/i);
   });
 

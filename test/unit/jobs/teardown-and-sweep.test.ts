@@ -40,7 +40,7 @@ describe("teardownPreview", () => {
     expect(w.github.callsOf("createDeploymentStatus")[0]).toMatchObject({
       status: { state: "inactive", description: "Preview removed: PR closed" },
     });
-    expect(deploymentStates(w.github, "pr-7")).toEqual([["in_progress", "success", "inactive"]]);
+    expect(deploymentStates(w.github, "pr-7")).toEqual([["success", "inactive"]]);
     expect(botComment(w.github, 7, MARKER)).toContain("🧹 **Preview torn down** (PR closed)");
     expect(botComment(w.github, 7, MARKER)).toContain("Reopen the PR to deploy it again.");
     expect(await w.approvals.approvalOf(REPOSITORY, 7, SHA)).toBeUndefined();
@@ -92,7 +92,7 @@ describe("teardownPreview", () => {
     await teardownPreview(teardownJob(), ctx("t-1"), w.deps);
     expect((await teardownPreview(teardownJob(), ctx("t-2"), w.deps)).outcome).toBe("torn-down");
     expect(w.github.callsOf("createDeploymentStatus")).toHaveLength(1); // the second finds nothing active
-    expect(deploymentStates(w.github, "pr-7")).toEqual([["in_progress", "success", "inactive"]]);
+    expect(deploymentStates(w.github, "pr-7")).toEqual([["success", "inactive"]]);
   });
 
   it("without a valid config it does not guess a stack: skipped, nothing removed", async () => {
