@@ -96,3 +96,21 @@ export function createDockerApi(target: SshTarget, pool: Required<Pick<SshPool, 
     close: () => agent.destroy(),
   };
 }
+
+const shared = new WeakMap<object, Map<string, DockerApi>>();
+
+/**
+ * One reader per SSH connection, shared by every Swarm adapter on it. Each reader keeps up to two channels open
+ * between reads, and a connection has only a few channel slots: one reader per adapter (one per distinct set of
+ * managers) could hold them all and leave a deploy's `docker stack deploy` waiting for a slot.
+ */
+export function dockerApiFor(target: SshTarget, pool: Required<Pick<SshPool, "stream">>): DockerApi {
+  let byConnection = shared.get(pool);
+  if (!byConnection) shared.set(pool, (byConnection = new Map()));
+  // A target with fallback managers gets a reader of its own: the failover pool refuses it a stream (its reads go
+  // through exec, which fails over), and that refusal must not reach adapters of the same host without fallbacks.
+  const key = `${target.user}@${target.host}:${target.port}${target.hosts?.length ? " +failover" : ""}`;
+  let api = byConnection.get(key);
+  if (!api) byConnection.set(key, (api = createDockerApi(target, pool)));
+  return api;
+}

@@ -2,7 +2,7 @@
 import type { SshTarget } from "../../core/config/types.js";
 import type { ServiceStatus, StackOutcome, SwarmPort, WaitOptions } from "../../ports/swarm.js";
 import { dockerArgs, stackLabelFilter, type NodeHelper } from "../../core/docker-args.js";
-import { createDockerApi, type DockerApi } from "./docker-api.js";
+import { dockerApiFor, type DockerApi } from "./docker-api.js";
 import { createHash } from "node:crypto";
 import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
@@ -43,7 +43,9 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
     return JSON.parse(result.stdout.trim() || "[]") as T[];
   }
 
-  const api: DockerApi | undefined = pool.stream ? createDockerApi(target, { stream: pool.stream }) : undefined;
+  const api: DockerApi | undefined = pool.stream
+    ? dockerApiFor(target, pool as Required<Pick<SshPool, "stream">>)
+    : undefined;
   let apiOffUntil = 0;
 
   /** Through the Docker API when it answers, else undefined (the caller asks the CLI, whose errors say what failed). */
