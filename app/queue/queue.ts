@@ -20,7 +20,8 @@ export function createDeployQueue(opts: { connection: Redis; prefix: string }) {
     queue,
     async enqueue(data: JobData): Promise<{ jobId: string; duplicate: boolean }> {
       const jobId = jobIdFor(data.deliveryId);
-      if (await queue.getJob(jobId)) return { jobId, duplicate: true };
+      // EXISTS on the job's hash, not getJob: that reads and parses the whole job on every webhook.
+      if ((await opts.connection.exists(queue.toKey(jobId))) === 1) return { jobId, duplicate: true };
       // BullMQ ignores an add whose jobId exists, so two racing handlers still make one job.
       await queue.add(data.kind, data, { ...JOB_OPTIONS, jobId });
       if (supersedes(data))
