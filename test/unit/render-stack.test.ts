@@ -86,7 +86,7 @@ describe("renderStack: host-port mode (deploy-configs/shop.yml + templates/web-s
       networks: { berth: {} },
       ports: [{ target: 8080, published: 20123, protocol: "tcp", mode: "host" }],
       deploy: {
-        restart_policy: { condition: "on-failure", delay: "2s", max_attempts: 3, window: "30s" },
+        restart_policy: { condition: "any", delay: "2s", max_attempts: 3, window: "30s" },
         replicas: 1,
         resources: { limits: { cpus: "0.5", memory: "64M" }, reservations: { cpus: "0.05", memory: "16M" } },
         endpoint_mode: "dnsrr",

@@ -41246,6 +41246,7 @@ function environmentNamed(app, name) {
 }
 
 // app/adapters/config/file-config-source.ts
+import { readdirSync, statSync } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import { join as join2, relative, sep } from "node:path";
 
@@ -41276,13 +41277,25 @@ async function readBounded(path, file) {
 var TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 function createFileConfigSource(opts) {
   const shown = (path) => relative(opts.cwd ?? process.cwd(), path) || path;
-  const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
+  let cached;
+  const index = async () => {
+    const signature = directorySignature(opts.configDir);
+    if (signature === void 0 || cached?.signature !== signature) {
+      const index2 = readConfigFiles(opts.configDir, shown).then(
+        (files) => indexConfigs(files, opts.variables).byRepository
+      );
+      cached = signature === void 0 ? void 0 : { signature, index: index2 };
+      index2.catch(() => cached = cached?.index === index2 ? void 0 : cached);
+      return index2;
+    }
+    return cached.index;
+  };
   return {
     async forRepository(repository) {
       return (await index()).get(repository.toLowerCase());
     },
     async all() {
-      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
+      return [...(await index()).values()];
     },
     async template(name) {
       const file = join2(opts.templatesDir, name);
@@ -41303,6 +41316,22 @@ function createFileConfigSource(opts) {
       }
     }
   };
+}
+function directorySignature(dir) {
+  let names;
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return void 0;
+  }
+  return names.map((n) => {
+    try {
+      const s = statSync(join2(dir, n));
+      return `${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`;
+    } catch (err) {
+      return `${n}\0${err.code ?? "error"}`;
+    }
+  }).join("\n");
 }
 
 // app/main/direct-deploy.ts
@@ -41869,6 +41898,15 @@ function createDockerApi(target, pool) {
     close: () => agent.destroy()
   };
 }
+var shared = /* @__PURE__ */ new WeakMap();
+function dockerApiFor(target, pool) {
+  let byConnection = shared.get(pool);
+  if (!byConnection) shared.set(pool, byConnection = /* @__PURE__ */ new Map());
+  const key = `${target.user}@${target.host}:${target.port}${target.hosts?.length ? " +failover" : ""}`;
+  let api = byConnection.get(key);
+  if (!api) byConnection.set(key, api = createDockerApi(target, pool));
+  return api;
+}
 
 // app/adapters/swarm/ssh-swarm.ts
 import { createHash as createHash4 } from "node:crypto";
@@ -42011,7 +42049,7 @@ function createSshSwarm(target, pool, helper = DEFAULT_NODE_HELPER) {
     if (result.code !== 0 && !onlyVanished) throw dockerFailure(what, result);
     return JSON.parse(result.stdout.trim() || "[]");
   }
-  const api = pool.stream ? createDockerApi(target, { stream: pool.stream }) : void 0;
+  const api = pool.stream ? dockerApiFor(target, pool) : void 0;
   let apiOffUntil = 0;
   async function viaApi(read) {
     if (!api || Date.now() < apiOffUntil) return void 0;

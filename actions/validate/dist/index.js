@@ -16494,6 +16494,7 @@ function environmentNamed(app, name) {
 }
 
 // app/adapters/config/file-config-source.ts
+import { readdirSync, statSync } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import { join as join2, relative, sep } from "node:path";
 
@@ -16524,13 +16525,25 @@ async function readBounded(path, file) {
 var TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 function createFileConfigSource(opts) {
   const shown = (path) => relative(opts.cwd ?? process.cwd(), path) || path;
-  const index = async () => indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository;
+  let cached;
+  const index = async () => {
+    const signature = directorySignature(opts.configDir);
+    if (signature === void 0 || cached?.signature !== signature) {
+      const index2 = readConfigFiles(opts.configDir, shown).then(
+        (files) => indexConfigs(files, opts.variables).byRepository
+      );
+      cached = signature === void 0 ? void 0 : { signature, index: index2 };
+      index2.catch(() => cached = cached?.index === index2 ? void 0 : cached);
+      return index2;
+    }
+    return cached.index;
+  };
   return {
     async forRepository(repository) {
       return (await index()).get(repository.toLowerCase());
     },
     async all() {
-      return [...indexConfigs(await readConfigFiles(opts.configDir, shown), opts.variables).byRepository.values()];
+      return [...(await index()).values()];
     },
     async template(name) {
       const file = join2(opts.templatesDir, name);
@@ -16551,6 +16564,22 @@ function createFileConfigSource(opts) {
       }
     }
   };
+}
+function directorySignature(dir) {
+  let names;
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return void 0;
+  }
+  return names.map((n) => {
+    try {
+      const s = statSync(join2(dir, n));
+      return `${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`;
+    } catch (err) {
+      return `${n}\0${err.code ?? "error"}`;
+    }
+  }).join("\n");
 }
 
 // app/core/render/render-stack.ts
