@@ -219,6 +219,16 @@ async function openToSuccess(app: string, pr: number) {
     );
     // Berth's teardown must be over before the same stack is deployed by hand: it would remove that one too.
     await waitForFinalDeploymentStatus(github, closing, 120_000, ["inactive"]);
+    // Its comment edit goes after the final states; the next run's write count must not start before it landed.
+    await waitFor(
+      "the teardown's comment",
+      () =>
+        [...github.state.comments.values()].some((c) => c.issue === pr && String(c.body).includes("torn down"))
+          ? true
+          : undefined,
+      120_000,
+      50,
+    );
     await b.removeAndWait(env.stack);
   };
   // Who goes first alternates: the second of a pair deploys right after the first one's stack was removed.
