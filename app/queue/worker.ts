@@ -41,8 +41,15 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
   const process = async (job: Job<JobData, JobResult>, token?: string): Promise<JobResult> => {
     const data = job.data;
     const envKey = environmentKey(data);
-    const latest = supersedes(data) ? await latestJob(opts.connection, opts.prefix, envKey) : undefined;
-    if (latest && latest.jobId !== job.id && latest.receivedAt > data.receivedAt) {
+    // The newest job asked for this environment, when it is not this one: asked before the job starts and, through
+    // the job context, while it watches Swarm.
+    const newerJob = async () => {
+      if (!supersedes(data)) return undefined;
+      const latest = await latestJob(opts.connection, opts.prefix, envKey);
+      return latest && latest.jobId !== job.id && latest.receivedAt > data.receivedAt ? latest : undefined;
+    };
+    const latest = await newerJob();
+    if (latest) {
       opts.logger?.info({ job: job.id, by: latest.jobId, envKey }, "superseded by a newer job for this environment");
       await opts
         .onSuperseded?.(data, job.id!)
@@ -68,11 +75,7 @@ export function startDeployWorker(opts: DeployWorkerOptions) {
       Math.floor(lockTtlMs / 3),
     );
     try {
-      const superseded = async () => {
-        if (!supersedes(data)) return false;
-        const newest = await latestJob(opts.connection, opts.prefix, envKey);
-        return !!newest && newest.jobId !== job.id && newest.receivedAt > data.receivedAt;
-      };
+      const superseded = async () => (await newerJob()) !== undefined;
       return await opts.handler(data, { jobId: job.id!, attempt: job.attemptsMade + 1, superseded });
     } catch (err) {
       if (err instanceof FinalError) throw new UnrecoverableError(err.message);

@@ -192,12 +192,7 @@ export async function pool<T>(items: T[], width: number, fn: (item: T) => Promis
 }
 
 /** Upper bucket bounds holding the given quantiles of a Prometheus histogram, summed over its labels. */
-export async function histogramQuantiles(
-  url: string,
-  name: string,
-  qs: number[],
-): Promise<Record<number, number | "+Inf">> {
-  const text = await (await fetch(url)).text();
+export function histogramQuantiles(text: string, name: string, qs: number[]): Record<number, number | "+Inf"> {
   const buckets = new Map<string, number>();
   for (const line of text.split("\n")) {
     const m = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\d+)`).exec(line);
@@ -216,8 +211,7 @@ export async function histogramQuantiles(
 }
 
 /** Values of the unlabelled gauges whose names match. */
-export async function gauges(url: string, name: RegExp): Promise<Record<string, number>> {
-  const text = await (await fetch(url)).text();
+export function gauges(text: string, name: RegExp): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of text.split("\n")) {
     const [metric, value] = line.split(" ");

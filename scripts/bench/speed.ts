@@ -600,8 +600,9 @@ try {
     };
     const { errors, p99 } = load;
     // Berth's own view (arrival → answer written), to tell its delay from the sender's and the machine's.
-    const server = await b.histogramQuantiles(`${berth.url}/metrics`, "berth_webhook_ack_seconds", [0.5, 0.99]);
-    const lag = await b.gauges(`${berth.url}/metrics`, /^berth_nodejs_eventloop_lag_(p99|max)_seconds/);
+    const metrics = await (await fetch(`${berth.url}/metrics`)).text();
+    const server = b.histogramQuantiles(metrics, "berth_webhook_ack_seconds", [0.5, 0.99]);
+    const lag = b.gauges(metrics, /^berth_nodejs_eventloop_lag_(p99|max)_seconds/);
     raw.ack = { seconds, ...load, server, lag };
     console.log(
       `[bench] ack as Berth measured it: p50 ≤ ${server[0.5]} s, p99 ≤ ${server[0.99]} s (bucket bounds); ` +

@@ -41280,15 +41280,15 @@ function createFileConfigSource(opts) {
   let cached;
   const index = async () => {
     const signature = directorySignature(opts.configDir);
-    if (signature === void 0 || cached?.signature !== signature) {
-      const index2 = readConfigFiles(opts.configDir, shown).then(
-        (files) => indexConfigs(files, opts.variables).byRepository
-      );
-      cached = signature === void 0 ? void 0 : { signature, index: index2 };
-      index2.catch(() => cached = cached?.index === index2 ? void 0 : cached);
-      return index2;
-    }
-    return cached.index;
+    if (signature !== void 0 && cached?.signature === signature) return cached.index;
+    const fresh = readConfigFiles(opts.configDir, shown).then(
+      (files) => indexConfigs(files, opts.variables).byRepository
+    );
+    cached = signature === void 0 ? void 0 : { signature, index: fresh };
+    fresh.catch(() => {
+      if (cached?.index === fresh) cached = void 0;
+    });
+    return fresh;
   };
   return {
     async forRepository(repository) {

@@ -23,15 +23,16 @@ export function createFileConfigSource(opts: {
   const index = async () => {
     // Taken before the files are read: a change while they are read makes the next call read them again.
     const signature = directorySignature(opts.configDir);
-    if (signature === undefined || cached?.signature !== signature) {
-      const index = readConfigFiles(opts.configDir, shown).then(
-        (files) => indexConfigs(files, opts.variables).byRepository,
-      );
-      cached = signature === undefined ? undefined : { signature, index };
-      index.catch(() => (cached = cached?.index === index ? undefined : cached));
-      return index;
-    }
-    return cached.index;
+    if (signature !== undefined && cached?.signature === signature) return cached.index;
+    const fresh = readConfigFiles(opts.configDir, shown).then(
+      (files) => indexConfigs(files, opts.variables).byRepository,
+    );
+    // An unlistable directory or a failed read is not kept: the next call tries again.
+    cached = signature === undefined ? undefined : { signature, index: fresh };
+    fresh.catch(() => {
+      if (cached?.index === fresh) cached = undefined;
+    });
+    return fresh;
   };
   return {
     async forRepository(repository: string): Promise<ConfigEntry | undefined> {
