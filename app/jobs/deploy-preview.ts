@@ -17,6 +17,7 @@ import { confirmUpdate } from "./confirm-update.js";
 import { effectiveReplicas } from "../core/commands/limits.js";
 import { deployHooks, environmentHealthy } from "./environment-hooks.js";
 import { staleHead } from "./stale-head.js";
+import { recordActivity } from "./record-activity.js";
 
 export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
   const log = deps.log.child({ job: ctx.jobId, repository: job.repository, pr: job.pr, sha: job.sha.slice(0, 7) });
@@ -25,6 +26,7 @@ export async function deployPreview(job: DeployPreviewJob, ctx: JobContext, deps
     log.info("no deploy config for this repository; nothing to do");
     return { outcome: "skipped", reason: "no deploy config" };
   }
+  await recordActivity(job, deps);
   const startedAt = deps.clock.now();
   const view = environmentView({
     repository: job.repository,

@@ -1,6 +1,7 @@
 // A slash command from a PR comment: parse (pure, strict) → the commenter's role → checks against the config and
 // the rendered stack → 👀 → run, inside the preview's lock → 🚀 or 😕 and a reply. A comment runs whole or not at
 // all: one refused line and nothing of it executes.
+import { recordActivity } from "./record-activity.js";
 import type { CommandJob, JobResult } from "./job-data.js";
 import type { JobContext, JobDeps } from "./deps.js";
 import type { CommandGitHub } from "../ports/pull-requests.js";
@@ -34,6 +35,7 @@ export async function runCommand(job: CommandJob, ctx: JobContext, deps: JobDeps
   const entry = await deps.configs.forRepository(job.repository);
   // Berth is not set up for this repository: another bot may own these commands, so stay silent.
   if (!entry) return { outcome: "skipped", reason: "no deploy config" };
+  await recordActivity(job, deps);
   if (!deps.commandGitHubFor) throw new FinalError("this worker was started without a GitHub client for commands");
   const gh = await deps.commandGitHubFor(job.installationId);
   const repo = repoRef(job.repository);

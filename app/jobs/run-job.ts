@@ -7,7 +7,6 @@ import { runCommand } from "./run-command.js";
 import { sweepPreviews } from "./sweep-previews.js";
 
 export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Promise<JobResult> {
-  await recordActivity(data, deps);
   switch (data.kind) {
     case "deploy-preview":
       return deployPreview(data, ctx, deps);
@@ -22,15 +21,3 @@ export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Pro
   }
 }
 
-// The one place "last activity" is kept: every push and every command on a PR keeps its preview alive (the time is
-// the webhook's arrival, so a job that waited in the queue does not count as newer). A teardown is not activity (it
-// forgets the record); a staging deploy names its merged PR, which has no preview any more.
-async function recordActivity(data: JobData, deps: JobDeps): Promise<void> {
-  if (!deps.activity || (data.kind !== "deploy-preview" && data.kind !== "command")) return;
-  await deps.activity.touch({
-    repository: data.repository,
-    pr: data.pr,
-    installationId: data.installationId,
-    at: Math.max(data.receivedAt, 0),
-  });
-}

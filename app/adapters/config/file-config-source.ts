@@ -2,7 +2,7 @@
 // without a restart. The parsed index is kept while the directory's listing and every file's inode, size and mtime
 // are unchanged: parsing and validating every file on every job and webhook cost more CPU than the rest of a
 // skipped job (a stat per file is what each job still pays).
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync, type Stats } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { ConfigSource } from "../../ports/config-source.js";
@@ -20,9 +20,10 @@ export function createFileConfigSource(opts: {
 }): ConfigSource {
   const shown = (path: string) => relative(opts.cwd ?? process.cwd(), path) || path;
   let cached: { signature: string; index: Promise<Map<string, ConfigEntry>> } | undefined;
+  const listing: { key?: string; names?: string[] } = {};
   const index = async () => {
     // Taken before the files are read: a change while they are read makes the next call read them again.
-    const signature = directorySignature(opts.configDir);
+    const signature = directorySignature(opts.configDir, listing);
     if (signature !== undefined && cached?.signature === signature) return cached.index;
     const fresh = readConfigFiles(opts.configDir, shown).then(
       (files) => indexConfigs(files, opts.variables).byRepository,
@@ -68,25 +69,38 @@ export function createFileConfigSource(opts: {
 /**
  * Names, inodes, sizes and mtimes of the config files; undefined when the directory cannot be listed. Synchronous
  * on purpose: a handful of stat calls take microseconds, where the promise versions each cost a thread-pool round
- * trip, and at hundreds of jobs a second those round trips were most of what a skipped job cost.
+ * trip, and at hundreds of jobs a second those round trips were most of what a skipped job cost. The listing is
+ * read again only when the directory itself changed (a file added, removed or renamed changes its mtime and ctime);
+ * a file edited in place changes only its own stat, which is taken every time. Timestamps are coarse (a kernel
+ * tick): a change within the same tick as the last look would not show, so while anything changed in the last two
+ * seconds nothing is kept (undefined), as git does for its racily clean index.
  */
-function directorySignature(dir: string): string | undefined {
-  let names: string[];
+function directorySignature(dir: string, listing: { key?: string; names?: string[] }): string | undefined {
   try {
-    names = readdirSync(dir)
-      .filter((n) => /\.ya?ml$/.test(n))
-      .sort();
+    const d = statSync(dir);
+    if (recent(d)) return undefined;
+    const key = `${d.ino}\0${d.mtimeMs}\0${d.ctimeMs}`;
+    if (listing.key !== key || !listing.names) {
+      listing.names = readdirSync(dir)
+        .filter((n) => /\.ya?ml$/.test(n))
+        .sort();
+      listing.key = key;
+    }
   } catch {
+    listing.key = listing.names = undefined;
     return undefined;
   }
-  return names
-    .map((n) => {
-      try {
-        const s = statSync(join(dir, n));
-        return `${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`;
-      } catch (err) {
-        return `${n}\0${(err as NodeJS.ErrnoException).code ?? "error"}`;
-      }
-    })
-    .join("\n");
+  const parts: string[] = [];
+  for (const n of listing.names) {
+    try {
+      const s = statSync(join(dir, n));
+      if (recent(s)) return undefined;
+      parts.push(`${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`);
+    } catch (err) {
+      parts.push(`${n}\0${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+  }
+  return parts.join("\n");
 }
+
+const recent = (s: Stats) => Date.now() - Math.max(s.mtimeMs, s.ctimeMs) < 2_000;
