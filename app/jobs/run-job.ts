@@ -20,4 +20,3 @@ export async function runJob(data: JobData, ctx: JobContext, deps: JobDeps): Pro
       return deployEnvironment(data, ctx, deps);
   }
 }
-
