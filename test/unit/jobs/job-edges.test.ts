@@ -45,6 +45,16 @@ describe("runJob", () => {
     expect(await w.activity.all()).toEqual([]);
   });
 
+  it("a push or a command on a repository without a deploy config records no activity", async () => {
+    const w = fakeWorld(); // no config at all
+    expect(await runJob(previewJob(), ctx(), w.deps)).toEqual({ outcome: "skipped", reason: "no deploy config" });
+    expect(await runJob(commandJob("/help"), ctx("c"), w.deps)).toEqual({
+      outcome: "skipped",
+      reason: "no deploy config",
+    });
+    expect(await w.activity.all()).toEqual([]);
+  });
+
   it("previews, teardowns and branch deploys supersede older queued jobs; commands, CI events and sweeps do not", () => {
     expect(supersedes(previewJob())).toBe(true);
     expect(supersedes(teardownJob())).toBe(true);
