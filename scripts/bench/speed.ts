@@ -28,6 +28,9 @@ import type { EnvironmentRef } from "../../app/core/environment-types.js";
 import * as b from "./speed-lib.js";
 import { waitForFinalDeploymentStatus } from "../demo/recorded.js";
 import { registeredAfterHealthy } from "./registry-row.js";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { QUEUE_NAME } from "../../app/queue/keys.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BURST = Number(process.env.BERTH_BENCH_BURST ?? 10);
@@ -134,6 +137,21 @@ const sampler = setInterval(() => {
     .finally(() => (sampling = false));
 }, 100);
 let deploysWatched = 0;
+
+async function activeJobs(): Promise<string[]> {
+  const connection = new Redis(infra.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: berth.queuePrefix });
+  try {
+    const jobs = await queue.getActive();
+    return jobs.map((j) => {
+      const d = j.data as { kind?: string; repository?: string; pr?: number };
+      return `${j.id} ${d.kind} ${d.repository}${d.pr ? `#${d.pr}` : ""} for ${((Date.now() - (j.processedOn ?? Date.now())) / 1000).toFixed(1)} s`;
+    });
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
 
 const raw: Record<string, unknown> = { runs: RUNS, burst: BURST, at: new Date().toISOString() };
 interface Row {
@@ -459,6 +477,10 @@ try {
 
   // 5: burst — N PRs opened at once vs the same N stacks by hand, 4 at a time; the stand-in enforces GitHub's limits.
   await section("burst", async () => {
+    // What still holds a worker slot as the burst begins: a burst that finishes fewer deploys at a time than the
+    // worker's concurrency shows here why.
+    const holders = await activeJobs();
+    console.log(`[bench] worker slots held as the burst begins: ${holders.length ? holders.join("; ") : "none"}`);
     const prs = Array.from({ length: BURST }, (_, i) => 2000 + i);
     const commits = new Map(prs.map((p) => [p, sha()]));
     let t0 = Date.now();
@@ -705,6 +727,9 @@ try {
   const keys = ["queue", "render", "ssh", "converge", "probe"];
   raw.timings = lines;
   await berth.stop();
+  // The bot's whole log, for what the table does not say (which job held a slot, what a deploy waited on).
+  mkdirSync("bench-results", { recursive: true });
+  writeFileSync("bench-results/bot.log", berth.output());
   await github.close();
   await deletePrefix(infra.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(dir, { recursive: true, force: true });

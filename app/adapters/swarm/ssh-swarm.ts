@@ -25,6 +25,20 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
     if (result.code !== 0) throw dockerFailure(what, result);
     return result.stdout;
   }
+  // A removal whose only complaints are about objects already gone: someone else (an operator's stack rm, a second
+  // teardown) removed them first, which is what was asked. Swarm also lists a network for a while after it began
+  // deleting it, and removing it then says "not found". Whether everything is gone is checked after, by listing.
+  async function removeGone(what: string, argv: string[]): Promise<void> {
+    const result = await pool.exec(target, argv, { timeoutMs: 180_000 });
+    if (result.code === 0) return;
+    const complaints = `${result.stderr}\n${result.stdout}`
+      .split("\n")
+      .flatMap((l) => l.split(/(?=failed to remove some resources)/i))
+      .map((l) => l.trim())
+      .filter((l) => l && !/^(Removing|failed to remove some resources from stack)/i.test(l));
+    if (complaints.length === 0 || !complaints.every((l) => /\b(not found|no such \w+)/i.test(l)))
+      throw dockerFailure(what, result);
+  }
   const lines = (text: string) =>
     text
       .split("\n")
@@ -227,7 +241,7 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
     async removeStack(stack, opts) {
       const exists = lines(await run("docker service ls", dockerArgs.stackServiceIds(stack))).length > 0;
       const networks = lines(await run("docker network ls", dockerArgs.stackNetworkIds(stack)));
-      if (exists || networks.length > 0) await run(`docker stack rm ${stack}`, dockerArgs.stackRm(stack));
+      if (exists || networks.length > 0) await removeGone(`docker stack rm ${stack}`, dockerArgs.stackRm(stack));
       // stack rm returns before Swarm has stopped the containers and dropped the network; an immediate redeploy
       // would fail with "network not found", so wait until they are really gone.
       await waitUntil(`removing ${stack}`, opts.deadline, async () => {
@@ -243,12 +257,12 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
         removedVolumes.push(...(await removeVolumesOnEveryNode(stack, opts.deadline)));
       else
         for (const volume of lines(await run("docker volume ls", dockerArgs.stackVolumeNames(stack)))) {
-          await run(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
+          await removeGone(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
           removedVolumes.push(volume);
         }
       // The environment's secrets go with it; other environments' secrets carry other berth.stack labels.
       for (const secret of lines(await run("docker secret ls", dockerArgs.stackSecretNames(stack)))) {
-        await run(`docker secret rm ${secret}`, dockerArgs.secretRm(secret));
+        await removeGone(`docker secret rm ${secret}`, dockerArgs.secretRm(secret));
       }
       return { removedVolumes };
     },
