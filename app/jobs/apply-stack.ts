@@ -54,6 +54,12 @@ export async function applyStack(input: ApplyStackInput): Promise<Applied> {
     },
   });
   view.services = outcome.services;
+  if (!outcome.ok && outcome.reason === "removed") {
+    // Nothing to roll back or remove: whoever removed the stack decided what serves.
+    view.reason = outcome.message;
+    view.servingNow = "nothing (the stack was removed)";
+    return { healthy: false, recovery: "removed" };
+  }
   if (!outcome.ok) {
     view.problems = outcome.problems;
     view.reason = outcome.message;

@@ -43,6 +43,10 @@ export async function confirmUpdate(args: {
     log.info({ stack }, "a newer deploy is queued: it takes over the update; success stands");
     return undefined;
   }
+  if (outcome.reason === "removed") {
+    log.info({ stack }, "the stack was removed while Swarm watched its update; nothing left to watch");
+    return undefined;
+  }
   if (outcome.reason === "timeout") {
     log.warn({ stack, message: outcome.message }, "Swarm still watching the update at the deadline; keeping success");
     return undefined;

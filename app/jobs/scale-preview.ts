@@ -63,6 +63,11 @@ export async function scalePreview(
   // Back to what ran before: the count the store held, else the count that ran.
   view.problems = outcome.problems;
   view.reason = outcome.message;
+  if (outcome.reason === "removed") {
+    view.servingNow = "nothing (the stack was removed)";
+    await report.finish(view, "failure", deps.clock.now());
+    return { outcome: "failed", reason: outcome.message };
+  }
   // Only the count goes back: `docker service rollback` would undo the last deploy's spec, not this scale.
   await swarm.scaleService(target.fullName, previous ?? target.desired);
   view.logs = { [service]: await swarm.serviceLogs(target.fullName, 20).catch(() => []) };

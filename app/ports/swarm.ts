@@ -36,7 +36,8 @@ export type StackOutcome =
   | { ok: true; services: ServiceStatus[] }
   | {
       ok: false;
-      reason: "rolled-back" | "paused" | "tasks-failing" | "timeout" | "abandoned";
+      /** removed: the stack has no services any more (removed by hand or by another tool while it was watched). */
+      reason: "rolled-back" | "paused" | "tasks-failing" | "timeout" | "abandoned" | "removed";
       message: string;
       services: ServiceStatus[];
       problems: TaskProblem[];

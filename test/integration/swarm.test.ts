@@ -155,4 +155,21 @@ describe("Swarm over SSH (real Swarm)", () => {
     });
     expect(await swarm.stackServices(env.stack)).toEqual([]);
   });
+
+  it("a stack removed by hand while it is watched ends the wait as removed, not at the deadline", async () => {
+    const rendered = renderStack({
+      config: config(infraEnv().BERTH_BROKEN_IMAGE!),
+      templateFile: "web-service.yml",
+      templateText: template,
+      environment: env,
+      sha: sha(),
+    });
+    const since = Date.now();
+    await swarm.deployStack(env.stack, rendered.yaml);
+    // Tasks that keep failing are tolerated here, so only the deadline or the removal can end the wait.
+    const watching = swarm.waitForStack(env.stack, { deadline: Date.now() + 60_000, since, maxFailedTasks: 1000 });
+    execFileSync("docker", ["stack", "rm", env.stack]);
+    const outcome = await watching;
+    expect(outcome).toMatchObject({ ok: false, reason: "removed" });
+  });
 });

@@ -14,6 +14,7 @@ import { ROLLBACK_STATES as ROLLED_BACK } from "../../ports/swarm.js";
 const POLL_MS = { api: 200, cli: 500 };
 /** After the Docker API failed (sshd or dockerd restarting, no dial-stdio): reads use the CLI for this long. */
 const API_BACKOFF_MS = 30_000;
+const REMOVED_WHILE_WATCHED = "the stack was removed while Berth watched it (by hand or by another tool)";
 const TERMINAL_TASK_STATES = new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
 
 /** What runs the per-node volume cleanup on a multi-node Swarm (see removeVolumesOnEveryNode). */
@@ -157,6 +158,10 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
         if (await opts.abandon?.().catch(() => false))
           return { ok: false, reason: "abandoned", message: "a newer deploy took over", services: [], problems: [] };
         const { services: raw, tasks } = await snapshot(stack);
+        // Watched stacks exist (deployed or scaled just before): none left means someone removed it. Waiting on would
+        // hold a worker slot until the deadline for a stack that cannot come back.
+        if (raw.length === 0)
+          return { ok: false, reason: "removed", message: REMOVED_WHILE_WATCHED, services: [], problems: [] };
         const services = serviceStatuses(stack, raw, tasks);
         const problems = taskProblems(stack, raw, tasks, opts.since);
         const key = JSON.stringify([services, problems.length]);

@@ -21,7 +21,9 @@ export type SwarmOutcome =
   | { kind: "tasks-failing"; service?: string; error?: string }
   | { kind: "rolled-back"; service?: string; message?: string }
   | { kind: "paused"; service?: string; message?: string }
-  | { kind: "timeout"; service?: string };
+  | { kind: "timeout"; service?: string }
+  /** Someone removes the stack (by hand, another tool) while the wait watches it. */
+  | { kind: "removed" };
 
 export type SwarmOp = keyof SwarmPort;
 export interface SwarmCall {
@@ -216,9 +218,9 @@ export class FakeSwarm implements SwarmPort {
       return { ok: false, reason: "abandoned", message: "a newer deploy took over", services: [], problems: [] };
     const stack = this.stacks.get(name);
     const outcome = this.outcomes.get(name)?.shift() ?? { kind: "healthy" };
-    if (!stack || stack.services.size === 0) {
-      this.clock.set(Math.max(this.clock.now(), opts.deadline + 1));
-      return fail("timeout", "not healthy before the deadline (no services)", [], []);
+    if (outcome.kind === "removed") this.stacks.delete(name);
+    if (outcome.kind === "removed" || !stack || stack.services.size === 0) {
+      return fail("removed", "the stack was removed while Berth watched it (by hand or by another tool)", [], []);
     }
     await opts.onProgress?.({ services: this.statuses(stack), problems: [] });
     const target =
@@ -399,7 +401,7 @@ export class FakeSwarm implements SwarmPort {
 }
 
 function fail(
-  reason: "rolled-back" | "paused" | "tasks-failing" | "timeout",
+  reason: Extract<StackOutcome, { ok: false }>["reason"],
   message: string,
   services: ServiceStatus[],
   problems: TaskProblem[],

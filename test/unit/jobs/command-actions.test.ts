@@ -73,6 +73,16 @@ describe("command actions on the preview", () => {
     expect(reactionsOn(w)).toEqual(["eyes", "confused"]);
   });
 
+  it("/scale of a preview removed while it scales: no scale-back to a stack that is gone, the reply says so", async () => {
+    const w = commandWorld();
+    await live(w);
+    w.swarm.script(STACK, { kind: "removed" });
+    await run(w, "/scale web 3");
+    expect(result(w)).toContain("the stack was removed while Berth watched it");
+    expect(w.swarm.writes().map((c) => [c.op, c.arg])).toEqual([["scaleService", "3"]]);
+    expect(reactionsOn(w)).toEqual(["eyes", "confused"]);
+  });
+
   it("/redeploy deploys the PR head as it is now on GitHub", async () => {
     const w = commandWorld();
     w.commands.pulls.set(7, pullRequest({ headSha: SHA2 }));

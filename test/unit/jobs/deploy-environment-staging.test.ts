@@ -129,6 +129,19 @@ describe("deployEnvironment staging: a push", () => {
     expect((await w.releases.history(REPOSITORY, "staging")).map((r) => r.sha)).toEqual([SHA2, SHA]);
   });
 
+  it("a stack removed by hand while Swarm still watches the update ends the watch at once: success stands", async () => {
+    const w = world();
+    await deployEnvironment(environmentJob(), ctx("first"), w.deps);
+    w.swarm.script(STACK, { kind: "healthy-still-updating" }, { kind: "removed" });
+    const started = w.clock.now();
+    const result = await deployEnvironment(environmentJob({ target: commit(SHA2) }), ctx("second"), w.deps);
+
+    expect(result).toMatchObject({ outcome: "deployed" });
+    expect(w.clock.now()).toBe(started); // no waiting on toward the watch's deadline
+    expect(deploymentStates(w.github, "staging").at(-1)).toEqual(["success"]);
+    expect(w.swarm.writes().filter((c) => c.op === "rollbackServices" || c.op === "removeStack")).toEqual([]);
+  });
+
   it("skips without a config, with staging disabled; refuses to run without a release store", async () => {
     const w = world({ staging: { enabled: false } });
     expect(await deployEnvironment(environmentJob(), ctx(), w.deps)).toEqual({

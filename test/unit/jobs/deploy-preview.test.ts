@@ -214,6 +214,25 @@ describe("deployPreview: failures and recovery", () => {
     expect(w.swarm.writes().map((c) => c.op)).toEqual(["deployStack", "removeStack"]);
   });
 
+  it("a stack removed by hand while it converges fails the deploy at once, with nothing to roll back or remove", async () => {
+    const w = world();
+    await deployedOnce(w);
+    w.swarm.script(STACK, { kind: "removed" });
+    const started = w.clock.now();
+    const probesBefore = w.probe.probed.length;
+    const result = await deployPreview(previewJob({ sha: SHA2 }), ctx("job-2"), w.deps);
+
+    expect(result).toEqual({
+      outcome: "failed",
+      reason: "the stack was removed while Berth watched it (by hand or by another tool)",
+    });
+    expect(w.clock.now()).toBe(started);
+    expect(w.probe.probed).toHaveLength(probesBefore);
+    expect(w.swarm.writes().map((c) => c.op)).toEqual(["deployStack"]);
+    expect(finalCheckRun(w.github, CHECK)).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(finalCheckRun(w.github, CHECK).summary).toContain("nothing (the stack was removed)");
+  });
+
   it("a paused update is rolled back by Berth", async () => {
     const w = world();
     await deployedOnce(w);
