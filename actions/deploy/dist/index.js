@@ -41278,8 +41278,9 @@ var TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 function createFileConfigSource(opts) {
   const shown = (path) => relative(opts.cwd ?? process.cwd(), path) || path;
   let cached;
+  const listing = {};
   const index = async () => {
-    const signature = directorySignature(opts.configDir);
+    const signature = directorySignature(opts.configDir, listing);
     if (signature !== void 0 && cached?.signature === signature) return cached.index;
     const fresh = readConfigFiles(opts.configDir, shown).then(
       (files) => indexConfigs(files, opts.variables).byRepository
@@ -41317,22 +41318,32 @@ function createFileConfigSource(opts) {
     }
   };
 }
-function directorySignature(dir) {
-  let names;
+function directorySignature(dir, listing) {
   try {
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    const d = statSync(dir);
+    if (recent(d)) return void 0;
+    const key = `${d.ino}\0${d.mtimeMs}\0${d.ctimeMs}`;
+    if (listing.key !== key || !listing.names) {
+      listing.names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+      listing.key = key;
+    }
   } catch {
+    listing.key = listing.names = void 0;
     return void 0;
   }
-  return names.map((n) => {
+  const parts = [];
+  for (const n of listing.names) {
     try {
       const s = statSync(join2(dir, n));
-      return `${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`;
+      if (recent(s)) return void 0;
+      parts.push(`${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`);
     } catch (err) {
-      return `${n}\0${err.code ?? "error"}`;
+      parts.push(`${n}\0${err.code ?? "error"}`);
     }
-  }).join("\n");
+  }
+  return parts.join("\n");
 }
+var recent = (s) => Date.now() - Math.max(s.mtimeMs, s.ctimeMs) < 2e3;
 
 // app/main/direct-deploy.ts
 var import_pino = __toESM(require_pino(), 1);
@@ -42034,6 +42045,7 @@ var ROLLBACK_STATES = /* @__PURE__ */ new Set([
 // app/adapters/swarm/ssh-swarm.ts
 var POLL_MS = { api: 200, cli: 500 };
 var API_BACKOFF_MS = 3e4;
+var REMOVED_WHILE_WATCHED = "the stack was removed while Berth watched it (by hand or by another tool)";
 var TERMINAL_TASK_STATES = /* @__PURE__ */ new Set(["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]);
 var DEFAULT_NODE_HELPER = { image: "docker:27-cli", dockerSocket: "/var/run/docker.sock" };
 function createSshSwarm(target, pool, helper = DEFAULT_NODE_HELPER) {
@@ -42041,6 +42053,14 @@ function createSshSwarm(target, pool, helper = DEFAULT_NODE_HELPER) {
     const result = await pool.exec(target, argv, { stdin, timeoutMs: 18e4 });
     if (result.code !== 0) throw dockerFailure(what, result);
     return result.stdout;
+  }
+  async function removeGone(what, argv) {
+    const result = await pool.exec(target, argv, { timeoutMs: 18e4 });
+    if (result.code === 0) return;
+    const complaints = `${result.stderr}
+${result.stdout}`.split("\n").flatMap((l) => l.split(/(?=failed to remove some resources)/i)).map((l) => l.trim()).filter((l) => l && !/^(Removing|failed to remove some resources from stack)/i.test(l));
+    if (complaints.length === 0 || !complaints.every((l) => /\b(not found|no such \w+)/i.test(l)))
+      throw dockerFailure(what, result);
   }
   const lines2 = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
   async function inspectListed(what, argv) {
@@ -42126,6 +42146,8 @@ function createSshSwarm(target, pool, helper = DEFAULT_NODE_HELPER) {
         if (await opts.abandon?.().catch(() => false))
           return { ok: false, reason: "abandoned", message: "a newer deploy took over", services: [], problems: [] };
         const { services: raw, tasks } = await snapshot(stack);
+        if (raw.length === 0)
+          return { ok: false, reason: "removed", message: REMOVED_WHILE_WATCHED, services: [], problems: [] };
         const services = serviceStatuses(stack, raw, tasks);
         const problems = taskProblems(stack, raw, tasks, opts.since);
         const key = JSON.stringify([services, problems.length]);
@@ -42203,7 +42225,7 @@ function createSshSwarm(target, pool, helper = DEFAULT_NODE_HELPER) {
     async removeStack(stack, opts) {
       const exists = lines2(await run("docker service ls", dockerArgs.stackServiceIds(stack))).length > 0;
       const networks = lines2(await run("docker network ls", dockerArgs.stackNetworkIds(stack)));
-      if (exists || networks.length > 0) await run(`docker stack rm ${stack}`, dockerArgs.stackRm(stack));
+      if (exists || networks.length > 0) await removeGone(`docker stack rm ${stack}`, dockerArgs.stackRm(stack));
       await waitUntil(`removing ${stack}`, opts.deadline, async () => {
         const left = await Promise.all([
           run("docker service ls", dockerArgs.stackServiceIds(stack)),
@@ -42217,11 +42239,11 @@ function createSshSwarm(target, pool, helper = DEFAULT_NODE_HELPER) {
         removedVolumes.push(...await removeVolumesOnEveryNode(stack, opts.deadline));
       else
         for (const volume of lines2(await run("docker volume ls", dockerArgs.stackVolumeNames(stack)))) {
-          await run(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
+          await removeGone(`docker volume rm ${volume}`, dockerArgs.volumeRm(volume));
           removedVolumes.push(volume);
         }
       for (const secret of lines2(await run("docker secret ls", dockerArgs.stackSecretNames(stack)))) {
-        await run(`docker secret rm ${secret}`, dockerArgs.secretRm(secret));
+        await removeGone(`docker secret rm ${secret}`, dockerArgs.secretRm(secret));
       }
       return { removedVolumes };
     },
@@ -42370,6 +42392,11 @@ async function applyStack(input2) {
     }
   });
   view.services = outcome.services;
+  if (!outcome.ok && outcome.reason === "removed") {
+    view.reason = outcome.message;
+    view.servingNow = "nothing (the stack was removed)";
+    return { healthy: false, recovery: "removed" };
+  }
   if (!outcome.ok) {
     view.problems = outcome.problems;
     view.reason = outcome.message;

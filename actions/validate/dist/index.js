@@ -16526,8 +16526,9 @@ var TEMPLATE_NAME = /^[A-Za-z0-9._-]+\.ya?ml$/;
 function createFileConfigSource(opts) {
   const shown = (path) => relative(opts.cwd ?? process.cwd(), path) || path;
   let cached;
+  const listing = {};
   const index = async () => {
-    const signature = directorySignature(opts.configDir);
+    const signature = directorySignature(opts.configDir, listing);
     if (signature !== void 0 && cached?.signature === signature) return cached.index;
     const fresh = readConfigFiles(opts.configDir, shown).then(
       (files) => indexConfigs(files, opts.variables).byRepository
@@ -16565,22 +16566,32 @@ function createFileConfigSource(opts) {
     }
   };
 }
-function directorySignature(dir) {
-  let names;
+function directorySignature(dir, listing) {
   try {
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    const d = statSync(dir);
+    if (recent(d)) return void 0;
+    const key = `${d.ino}\0${d.mtimeMs}\0${d.ctimeMs}`;
+    if (listing.key !== key || !listing.names) {
+      listing.names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+      listing.key = key;
+    }
   } catch {
+    listing.key = listing.names = void 0;
     return void 0;
   }
-  return names.map((n) => {
+  const parts = [];
+  for (const n of listing.names) {
     try {
       const s = statSync(join2(dir, n));
-      return `${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`;
+      if (recent(s)) return void 0;
+      parts.push(`${n}\0${s.ino}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}`);
     } catch (err) {
-      return `${n}\0${err.code ?? "error"}`;
+      parts.push(`${n}\0${err.code ?? "error"}`);
     }
-  }).join("\n");
+  }
+  return parts.join("\n");
 }
+var recent = (s) => Date.now() - Math.max(s.mtimeMs, s.ctimeMs) < 2e3;
 
 // app/core/render/render-stack.ts
 var import_yaml6 = __toESM(require_dist(), 1);
