@@ -9,7 +9,11 @@ import type { RecordedRequest } from "../github-stand-in/state.js";
 
 export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 export const label = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
-export const docker = (...args: string[]) => execFileSync("docker", args).toString().trim();
+/** stderr is kept in the thrown error, not printed: the callers that expect failures decide what they mean. */
+export const docker = (...args: string[]) =>
+  execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] })
+    .toString()
+    .trim();
 
 export async function body(url: string): Promise<string | undefined> {
   try {

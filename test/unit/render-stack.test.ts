@@ -178,6 +178,41 @@ describe("renderStack: host-port mode (deploy-configs/shop.yml + templates/web-s
   });
 });
 
+describe("renderStack: templates/web-service-unchecked.yml (many previews on a small manager)", () => {
+  it("renders web-service.yml's service without a healthcheck; Swarm watches an update 10 s (no healthcheck to size it by)", () => {
+    const checked = composeOf(
+      renderStack({
+        config: shop(),
+        templateFile: "templates/web-service.yml",
+        templateText: WEB_TEMPLATE,
+        environment: previewEnvironment("shop", 123),
+        sha: SHA,
+      }).yaml,
+    ).services.web;
+    const unchecked = composeOf(
+      renderStack({
+        config: shop(),
+        templateFile: "templates/web-service-unchecked.yml",
+        templateText: read("templates/web-service-unchecked.yml"),
+        environment: previewEnvironment("shop", 123),
+        sha: SHA,
+      }).yaml,
+    ).services.web;
+    const { healthcheck, deploy, ...rest } = checked;
+    expect(healthcheck).toBeDefined();
+    expect(unchecked).not.toHaveProperty("healthcheck");
+    const { update_config, rollback_config, ...deployRest } = deploy;
+    expect(unchecked).toEqual({
+      ...rest,
+      deploy: {
+        ...deployRest,
+        update_config: { ...update_config, monitor: "10s" },
+        rollback_config: { ...rollback_config, monitor: "10s" },
+      },
+    });
+  });
+});
+
 describe("renderStack: traefik mode (two services, template with volume and own network)", () => {
   const rendered = renderStack({
     config: blog(),
