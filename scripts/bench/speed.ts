@@ -487,21 +487,33 @@ try {
     console.log(`[bench] worker slots held as the burst begins: ${holders.length ? holders.join("; ") : "none"}`);
     const prs = Array.from({ length: BURST }, (_, i) => 2000 + i);
     const commits = new Map(prs.map((p) => [p, sha()]));
-    let t0 = Date.now();
-    await b.pool(prs, 4, async (pr) => {
-      const r = rendered("perfb", previewEnvironment("perfb", pr), commits.get(pr)!);
-      await b.deployByHand(previewEnvironment("perfb", pr).stack, r.yaml);
-      await b.servesSha(r.url, commits.get(pr)!, 600_000);
-    });
-    const floor = Date.now() - t0;
-    await b.pool(prs, 4, (pr) => b.removeAndWait(previewEnvironment("perfb", pr).stack));
+    // Two floors, as for a single PR: by hand, the next stack goes once the last one is healthy as Swarm counts it
+    // (N/N: what Berth's success means) and serves its SHA; and, for context, once it only serves its SHA.
+    const byHand = async (untilHealthy: boolean) => {
+      for (const pr of prs) commits.set(pr, sha());
+      const start = Date.now();
+      await b.pool(prs, 4, async (pr) => {
+        const stack = previewEnvironment("perfb", pr).stack;
+        const r = rendered("perfb", previewEnvironment("perfb", pr), commits.get(pr)!);
+        await b.deployByHand(stack, r.yaml);
+        await Promise.all([
+          b.servesSha(r.url, commits.get(pr)!, 600_000),
+          untilHealthy ? b.healthyByHand(stack, 600_000) : undefined,
+        ]);
+      });
+      const ms = Date.now() - start;
+      await b.pool(prs, 4, (pr) => b.removeAndWait(previewEnvironment("perfb", pr).stack));
+      return ms;
+    };
+    const floor = await byHand(true);
+    const floorServing = await byHand(false);
 
     github.writeLimits.reset();
     github.writeLimits.configure({ enforce: true });
     peakRss = 0;
     for (const pr of prs) commits.set(pr, sha());
     const mark = github.requests.length;
-    t0 = Date.now();
+    const t0 = Date.now();
     await Promise.all(
       prs.map((pr) =>
         hook(
@@ -548,6 +560,7 @@ try {
     raw.burst = {
       n: BURST,
       floor,
+      floorServing,
       allServing,
       lastFinal,
       refused,
@@ -558,12 +571,20 @@ try {
     };
     github.writeLimits.configure({ enforce: false });
     rows.push({
-      what: `burst: ${BURST} PRs opened at once (${BURST_TEMPLATE}) → all serving (by hand: 4 at a time)`,
+      what: `burst: ${BURST} PRs opened at once (${BURST_TEMPLATE}) → all serving (by hand: 4 at a time, each N/N and serving)`,
       berth: allServing / 1000,
       floor: floor / 1000,
       unit: "s",
       goal: "÷ floor ≤ 1.3",
       met: allServing / floor <= 1.3,
+    });
+    rows.push({
+      what: "  the same ÷ floor of stacks by hand polled until the SHA answers (healthcheck not awaited)",
+      berth: allServing / 1000,
+      floor: floorServing / 1000,
+      unit: "s",
+      goal: "÷ floor ≤ 1.3",
+      met: allServing / floorServing <= 1.3,
     });
     rows.push({
       what: `  every final status reported (last at; ${accepted} writes, peak ${peakPerMinute}/min)`,
