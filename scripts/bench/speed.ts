@@ -81,7 +81,14 @@ ${LOCAL_SSH_YAML}
 routing: { mode: host-port, domain: perf.localhost, previewPortBase: 22100 }
 preview: { healthTimeoutSeconds: 600, maxFailedTasks: 3 }
 services:
-  web: { image: berth-test-web:1, public: true, port: 8080, healthPath: /healthz, replicas: 1 }
+  web:
+    image: berth-test-web:1
+    public: true
+    port: 8080
+    healthPath: /healthz
+    replicas: 1
+    # The default reservation (0.05 CPU) fits 40 tasks on two cores: Swarm leaves the 41st preview pending.
+    resources: { reservations: { cpus: 0.01 } }
 `,
 };
 for (const [name, text] of Object.entries(CONFIGS)) writeFileSync(join(dir, `${name}.yml`), text);
@@ -511,7 +518,11 @@ try {
     github.writeLimits.reset();
     github.writeLimits.configure({ enforce: true });
     peakRss = 0;
-    for (const pr of prs) commits.set(pr, sha());
+    for (const pr of prs) {
+      commits.set(pr, sha());
+      // GitHub knows the PRs: each deploy reads the PR's head before it deploys, as it would for real.
+      setPullRequest(github.state, "acme/perfb", { number: pr, headSha: commits.get(pr)! });
+    }
     const mark = github.requests.length;
     const t0 = Date.now();
     await Promise.all(

@@ -156,6 +156,31 @@ describe("Swarm over SSH (real Swarm)", () => {
     expect(await swarm.stackServices(env.stack)).toEqual([]);
   });
 
+  it("a task Swarm cannot place: the timeout says why and what to change", async () => {
+    const base = config(infraEnv().BERTH_TEST_IMAGE!);
+    const web = base.services.web!;
+    const tooBig = {
+      ...base,
+      services: { web: { ...web, resources: { ...web.resources, reservations: { cpus: 512 } } } },
+    };
+    const rendered = renderStack({
+      config: tooBig,
+      templateFile: "web-service.yml",
+      templateText: template,
+      environment: env,
+      sha: sha(),
+    });
+    const since = Date.now();
+    await swarm.deployStack(env.stack, rendered.yaml);
+    const outcome = await swarm.waitForStack(env.stack, { deadline: Date.now() + 5_000, since, maxFailedTasks: 3 });
+    expect(outcome).toMatchObject({ ok: false, reason: "timeout" });
+    expect(outcome.ok ? "" : outcome.message).toBe(
+      "not healthy before the deadline (web 0/1); web: Swarm cannot place a task: no suitable node " +
+        "(insufficient resources on 1 node) (lower services.web.resources.reservations in the deploy config, or add nodes)",
+    );
+    await swarm.removeStack(env.stack, { deadline: Date.now() + 120_000 });
+  });
+
   it("a stack removed by hand while it is watched ends the wait as removed, not at the deadline", async () => {
     const rendered = renderStack({
       config: config(infraEnv().BERTH_BROKEN_IMAGE!),

@@ -5,6 +5,7 @@ import { dockerArgs } from "../../app/core/docker-args.js";
 import { FinalError } from "../../app/errors.js";
 import {
   converged,
+  pendingReasons,
   serviceStatuses,
   taskProblems,
   type RawService,
@@ -161,6 +162,22 @@ describe("swarm state", () => {
     expect(problems.map((p) => [p.taskId, p.error])).toEqual([
       ["t1", "No such image: x"],
       ["t2", "task: non-zero exit (1)"],
+    ]);
+  });
+
+  it("says why tasks wait unplaced, once per service and reason, with the fix for a reservation that does not fit", () => {
+    const services = [svc("s1", "st_web", 2), svc("s2", "st_db", 1)];
+    const full = "no suitable node (insufficient resources on 1 node)";
+    const tasks = [
+      task("t1", "s1", "running", "pending", undefined, full),
+      task("t2", "s1", "running", "pending", undefined, full),
+      task("t3", "s2", "running", "pending", undefined, "no suitable node (scheduling constraints not satisfied)"),
+      task("t4", "s2", "shutdown", "pending", undefined, full), // no longer wanted
+      task("t5", "s1", "running", "pending"), // pending without a reason: just not placed yet
+    ];
+    expect(pendingReasons("st", services, tasks)).toEqual([
+      "db: Swarm cannot place a task: no suitable node (scheduling constraints not satisfied)",
+      `web: Swarm cannot place a task: ${full} (lower services.web.resources.reservations in the deploy config, or add nodes)`,
     ]);
   });
 });

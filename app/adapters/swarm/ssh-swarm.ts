@@ -7,7 +7,15 @@ import { createHash } from "node:crypto";
 import type { SshPool } from "../ssh/pool.js";
 import { dockerFailure } from "./docker-errors.js";
 import { swarmPolicies } from "./swarm-policies.js";
-import { converged, healthy, serviceStatuses, taskProblems, type RawService, type RawTask } from "./swarm-state.js";
+import {
+  converged,
+  healthy,
+  pendingReasons,
+  serviceStatuses,
+  taskProblems,
+  type RawService,
+  type RawTask,
+} from "./swarm-state.js";
 import { ROLLBACK_STATES as ROLLED_BACK } from "../../ports/swarm.js";
 
 /** Between looks at a stack: a look through the Docker API costs milliseconds, one through the CLI ~1 s. */
@@ -203,10 +211,13 @@ export function createSshSwarm(target: SshTarget, pool: SshPool, helper: NodeHel
         if (services.length > 0 && services.every(done)) return { ok: true, services };
         if (Date.now() > opts.deadline) {
           const waiting = services.filter((s) => !converged(s)).map((s) => `${s.service} ${s.running}/${s.desired}`);
+          const unplaced = pendingReasons(stack, raw, tasks);
           return {
             ok: false,
             reason: "timeout",
-            message: `not healthy before the deadline (${waiting.join(", ") || "no services"})`,
+            message:
+              `not healthy before the deadline (${waiting.join(", ") || "no services"})` +
+              (unplaced.length ? `; ${unplaced.join("; ")}` : ""),
             services,
             problems,
           };

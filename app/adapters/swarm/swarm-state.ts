@@ -83,6 +83,27 @@ export function taskProblems(stack: string, services: RawService[], tasks: RawTa
 }
 
 /**
+ * Why tasks of the current spec wait unplaced: Swarm keeps a task pending with the reason in Err ("no suitable node
+ * (insufficient resources on 1 node)") and retries for ever, so without this a deploy that cannot fit only says it
+ * was not healthy in time. One line per service and reason.
+ */
+export function pendingReasons(stack: string, services: RawService[], tasks: RawTask[]): string[] {
+  const byId = new Map(services.map((s) => [s.ID, s]));
+  const reasons = new Set<string>();
+  for (const t of tasks) {
+    const service = byId.get(t.ServiceID);
+    if (!service || t.DesiredState !== "running" || t.Status.State !== "pending" || !t.Status.Err) continue;
+    if (!runsCurrentSpec(service, t)) continue;
+    const name = service.Spec.Name.replace(`${stack}_`, "");
+    const fix = /insufficient resources/i.test(t.Status.Err)
+      ? ` (lower services.${name}.resources.reservations in the deploy config, or add nodes)`
+      : "";
+    reasons.add(`${name}: Swarm cannot place a task: ${t.Status.Err}${fix}`);
+  }
+  return [...reasons].sort();
+}
+
+/**
  * Healthy: the desired replicas of the current spec run (healthy where a healthcheck exists) and Swarm is not
  * rolling back or paused. Swarm may still be watching the update (its monitor window): that is converged's job.
  */
