@@ -42026,6 +42026,19 @@ function taskProblems(stack, services, tasks, since) {
     at: t.Status.Timestamp
   })).sort((a, b) => a.at.localeCompare(b.at));
 }
+function pendingReasons(stack, services, tasks) {
+  const byId = new Map(services.map((s) => [s.ID, s]));
+  const reasons = /* @__PURE__ */ new Set();
+  for (const t of tasks) {
+    const service = byId.get(t.ServiceID);
+    if (!service || t.DesiredState !== "running" || t.Status.State !== "pending" || !t.Status.Err) continue;
+    if (!runsCurrentSpec(service, t)) continue;
+    const name = service.Spec.Name.replace(`${stack}_`, "");
+    const fix = /insufficient resources/i.test(t.Status.Err) ? ` (lower services.${name}.resources.reservations in the deploy config, or add nodes)` : "";
+    reasons.add(`${name}: Swarm cannot place a task: ${t.Status.Err}${fix}`);
+  }
+  return [...reasons].sort();
+}
 function healthy(s) {
   const state = s.updateState;
   return (state === void 0 || state === "updating" || state === "completed") && s.running === s.desired;
@@ -42189,10 +42202,11 @@ ${result.stdout}`.split("\n").flatMap((l) => l.split(/(?=failed to remove some r
         if (services.length > 0 && services.every(done)) return { ok: true, services };
         if (Date.now() > opts.deadline) {
           const waiting = services.filter((s) => !converged(s)).map((s) => `${s.service} ${s.running}/${s.desired}`);
+          const unplaced = pendingReasons(stack, raw, tasks);
           return {
             ok: false,
             reason: "timeout",
-            message: `not healthy before the deadline (${waiting.join(", ") || "no services"})`,
+            message: `not healthy before the deadline (${waiting.join(", ") || "no services"})` + (unplaced.length ? `; ${unplaced.join("; ")}` : ""),
             services,
             problems
           };
