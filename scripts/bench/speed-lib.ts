@@ -7,6 +7,8 @@ import { waitFor } from "../lib/wait-for.js";
 import type { GitHubStandIn } from "../github-stand-in/index.js";
 import type { RecordedRequest } from "../github-stand-in/state.js";
 
+export { removeAndWait } from "../lib/stack-cleanup.js";
+
 export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 export const label = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
 /** stderr is kept in the thrown error, not printed: the callers that expect failures decide what they mean. */
@@ -72,29 +74,6 @@ export function deployByHand(stack: string, yaml: string): Promise<void> {
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`stack deploy ${stack}: ${err}`))));
     child.stdin.end(yaml);
   });
-}
-
-export async function removeAndWait(stack: string): Promise<void> {
-  // Berth may be tearing the same stack down (a closed PR): whoever removes a piece first wins, the other's error is
-  // moot. `docker stack rm` gives up on a network a stopping task still holds, so it is asked again until all is gone.
-  await waitFor(
-    `${stack} gone`,
-    () => {
-      try {
-        if (docker("service", "ls", "-q", "--filter", label(stack))) docker("stack", "rm", stack);
-        else {
-          const networks = docker("network", "ls", "-q", "--filter", label(stack));
-          if (!networks) return true;
-          docker("network", "rm", ...networks.split("\n"));
-        }
-      } catch {
-        // still in use, or already being removed: the next look decides
-      }
-      return undefined;
-    },
-    180_000,
-    1000,
-  );
 }
 
 /** Polls `url` every 50 ms; counts failed requests (not 2xx, or no answer) until stopped. */

@@ -16,12 +16,12 @@ import { pushPayload } from "../fixtures/webhooks/push.js";
 import { infraEnv } from "../helpers/infra.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
+import { removeAndWait } from "../../scripts/lib/stack-cleanup.js";
 
 const REPO = "acme/opsbuild";
 const STAGING_URL = "http://127.0.0.1:23009";
 const PRODUCTION_URL = "http://127.0.0.1:23008";
 const docker = (...args: string[]) => execFileSync("docker", args).toString().trim();
-const stackLabel = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
 const body = async (url: string) => (await (await fetch(url, { signal: AbortSignal.timeout(3000) })).text()).trim();
 const built: string[] = [];
 /** Serves greeting.txt beside what berth-test-web serves. */
@@ -98,8 +98,7 @@ afterAll(async () => {
     console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-80).join("\n")}`);
   await berth?.stop();
   await github?.close();
-  for (const stack of ["opsbuild-staging", "opsbuild"])
-    if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
+  for (const stack of ["opsbuild-staging", "opsbuild"]) await removeAndWait(stack, 60_000);
   await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   // What the registry test pushed: deleted by digest through the registry API (deletes are enabled in up.sh's config).
   for (const digest of pushedDigests)

@@ -21,6 +21,7 @@ import { startPoller } from "../helpers/poller.js";
 import { createRedis } from "../../app/adapters/redis/connection.js";
 import { createDeployQueue } from "../../app/queue/queue.js";
 import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
+import { removeAndWait } from "../../scripts/lib/stack-cleanup.js";
 
 const REPO = "acme/opsshop";
 const STAGING = "opsshop-staging";
@@ -107,8 +108,7 @@ afterAll(async () => {
     console.log(`--- Berth output (tail) ---\n${berth?.output().split("\n").slice(-120).join("\n")}`);
   await berth?.stop();
   await github?.close();
-  for (const stack of [STAGING, PRODUCTION])
-    if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
+  for (const stack of [STAGING, PRODUCTION]) await removeAndWait(stack, 60_000);
   await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   // Tags only: the containers of removed stacks may still hold the image for a moment, so no --force, no error.
   for (const tag of tags) {

@@ -16,6 +16,7 @@ import { infraEnv } from "../helpers/infra.js";
 import { testRedis } from "../helpers/redis.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
+import { removeAndWait } from "../../scripts/lib/stack-cleanup.js";
 
 const PR = 123;
 const STACK = `shop-pr-${PR}`;
@@ -106,7 +107,7 @@ afterAll(async () => {
   await berth?.stop();
   await github?.close();
   for (const stack of [STACK, `crashy-pr-${CRASHY_PR}`]) {
-    if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
+    await removeAndWait(stack, 60_000);
   }
   await deletePrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", berth.queuePrefix);
   rmSync(configDir, { recursive: true, force: true });

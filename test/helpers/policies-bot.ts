@@ -10,6 +10,7 @@ import { startBerth, testAppKey, type BerthProcess } from "../../scripts/lib/ber
 import { sendWebhook } from "../../scripts/lib/webhook-sender.js";
 import { deletePrefix } from "../../scripts/lib/redis-prefix.js";
 import { waitFor } from "../../scripts/lib/wait-for.js";
+import { removeAndWait } from "../../scripts/lib/stack-cleanup.js";
 import { infraEnv } from "./infra.js";
 import { LOCAL_SSH_YAML } from "../../scripts/lib/local-config.js";
 
@@ -90,7 +91,7 @@ export async function startPolicyBot(
       await berth.stop();
       await github.close();
       for (const stack of stacks) {
-        if (docker("service", "ls", "-q", "--filter", stackLabel(stack))) docker("stack", "rm", stack);
+        await removeAndWait(stack, 60_000);
         for (const secret of docker("secret", "ls", "-q", "--filter", `label=berth.stack=${stack}`)
           .split("\n")
           .filter(Boolean)) {
