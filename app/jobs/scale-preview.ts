@@ -60,7 +60,6 @@ export async function scalePreview(
     log.info({ ms: deps.clock.now() - startedAt }, "scaled");
     return { outcome: "deployed", url: view.url!, durationMs: deps.clock.now() - startedAt };
   }
-  // Back to what ran before: the count the store held, else the count that ran.
   view.problems = outcome.problems;
   view.reason = outcome.message;
   if (outcome.reason === "removed") {
@@ -68,6 +67,7 @@ export async function scalePreview(
     await report.finish(view, "failure", deps.clock.now());
     return { outcome: "failed", reason: outcome.message };
   }
+  // Back to what ran before: the count the store held, else the count that ran.
   // Only the count goes back: `docker service rollback` would undo the last deploy's spec, not this scale.
   await swarm.scaleService(target.fullName, previous ?? target.desired);
   view.logs = { [service]: await swarm.serviceLogs(target.fullName, 20).catch(() => []) };

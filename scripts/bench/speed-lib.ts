@@ -1,21 +1,18 @@
 // Pieces of `npm run bench`: floors by hand with the docker CLI on the manager, polling, Berth's own figures read
 // from the stand-in and from its log lines. Traffic only to 127.0.0.1.
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { waitFor } from "../lib/wait-for.js";
 import type { GitHubStandIn } from "../github-stand-in/index.js";
 import type { RecordedRequest } from "../github-stand-in/state.js";
 
+import { docker, stackLabel as label } from "../lib/docker-cli.js";
+
+export { docker };
 export { removeAndWait } from "../lib/stack-cleanup.js";
 
 export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
-export const label = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
-/** stderr is kept in the thrown error, not printed: the callers that expect failures decide what they mean. */
-export const docker = (...args: string[]) =>
-  execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] })
-    .toString()
-    .trim();
 
 export async function body(url: string): Promise<string | undefined> {
   try {

@@ -500,12 +500,12 @@ try {
       for (const pr of prs) commits.set(pr, sha());
       const start = Date.now();
       await b.pool(prs, 4, async (pr) => {
-        const stack = previewEnvironment("perfb", pr).stack;
-        const r = rendered("perfb", previewEnvironment("perfb", pr), commits.get(pr)!);
-        await b.deployByHand(stack, r.yaml);
+        const env = previewEnvironment("perfb", pr);
+        const r = rendered("perfb", env, commits.get(pr)!);
+        await b.deployByHand(env.stack, r.yaml);
         await Promise.all([
           b.servesSha(r.url, commits.get(pr)!, 600_000),
-          untilHealthy ? b.healthyByHand(stack, 600_000) : undefined,
+          untilHealthy ? b.healthyByHand(env.stack, 600_000) : undefined,
         ]);
       });
       const ms = Date.now() - start;

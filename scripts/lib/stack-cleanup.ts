@@ -2,14 +2,8 @@
 // services, then gives up on a network that a stopping task still holds (exit 1, "network … is in use by task"), so
 // it is asked again until services and networks are gone. Berth may be tearing the same stack down (a closed PR):
 // whoever removes a piece first wins, the other's error is moot.
-import { execFileSync } from "node:child_process";
 import { waitFor } from "./wait-for.js";
-
-const docker = (...args: string[]) =>
-  execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] })
-    .toString()
-    .trim();
-const label = (stack: string) => `label=com.docker.stack.namespace=${stack}`;
+import { docker, stackLabel as label } from "./docker-cli.js";
 
 export async function removeAndWait(stack: string, timeoutMs = 180_000): Promise<void> {
   await waitFor(

@@ -62,6 +62,10 @@ function config(image: string): DeployConfig {
   };
 }
 
+/** The stack of `cfg` for this test's environment, at a new commit unless one is given. */
+const render = (cfg: DeployConfig, templateText = template, commit = sha()) =>
+  renderStack({ config: cfg, templateFile: "web-service.yml", templateText, environment: env, sha: commit });
+
 afterAll(async () => {
   await swarm.removeStack(env.stack, { deadline: Date.now() + 120_000 }).catch(() => undefined);
   await pool.closeAll();
@@ -70,13 +74,7 @@ afterAll(async () => {
 describe("Swarm over SSH (real Swarm)", () => {
   it("deploys a rendered stack, waits until it runs the new spec, and serves the SHA; a redeploy serves the new one", async () => {
     for (const commit of [sha(), sha()]) {
-      const rendered = renderStack({
-        config: config(infraEnv().BERTH_TEST_IMAGE!),
-        templateFile: "web-service.yml",
-        templateText: template,
-        environment: env,
-        sha: commit,
-      });
+      const rendered = render(config(infraEnv().BERTH_TEST_IMAGE!), template, commit);
       const since = Date.now();
       await swarm.deployStack(env.stack, rendered.yaml);
       const outcome = await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 3 });
@@ -94,13 +92,7 @@ describe("Swarm over SSH (real Swarm)", () => {
   it("reports a broken image as failing tasks with Swarm's error, and rolls back to the serving version", async () => {
     const before = await swarm.stackServices(env.stack);
     expect(before).toHaveLength(1);
-    const rendered = renderStack({
-      config: config(infraEnv().BERTH_BROKEN_IMAGE!),
-      templateFile: "web-service.yml",
-      templateText: template,
-      environment: env,
-      sha: sha(),
-    });
+    const rendered = render(config(infraEnv().BERTH_BROKEN_IMAGE!));
     const since = Date.now();
     await swarm.deployStack(env.stack, rendered.yaml);
     const outcome = await swarm.waitForStack(env.stack, { deadline: Date.now() + 90_000, since, maxFailedTasks: 2 });
@@ -117,13 +109,7 @@ describe("Swarm over SSH (real Swarm)", () => {
     const withVolume =
       template.replace("    stop_grace_period: 10s", "    stop_grace_period: 10s\n    volumes:\n      - data:/data") +
       "\nvolumes:\n  data: {}\n";
-    const rendered = renderStack({
-      config: config(infraEnv().BERTH_TEST_IMAGE!),
-      templateFile: "web-service.yml",
-      templateText: withVolume,
-      environment: env,
-      sha: sha(),
-    });
+    const rendered = render(config(infraEnv().BERTH_TEST_IMAGE!), withVolume);
     expect(rendered.yaml).toContain("berth.environment: pr-");
     const since = Date.now();
     await swarm.deployStack(env.stack, rendered.yaml);
@@ -163,13 +149,7 @@ describe("Swarm over SSH (real Swarm)", () => {
       ...base,
       services: { web: { ...web, resources: { ...web.resources, reservations: { cpus: 512 } } } },
     };
-    const rendered = renderStack({
-      config: tooBig,
-      templateFile: "web-service.yml",
-      templateText: template,
-      environment: env,
-      sha: sha(),
-    });
+    const rendered = render(tooBig);
     const since = Date.now();
     await swarm.deployStack(env.stack, rendered.yaml);
     const outcome = await swarm.waitForStack(env.stack, { deadline: Date.now() + 5_000, since, maxFailedTasks: 3 });
@@ -182,13 +162,7 @@ describe("Swarm over SSH (real Swarm)", () => {
   });
 
   it("a stack removed by hand while it is watched ends the wait as removed, not at the deadline", async () => {
-    const rendered = renderStack({
-      config: config(infraEnv().BERTH_BROKEN_IMAGE!),
-      templateFile: "web-service.yml",
-      templateText: template,
-      environment: env,
-      sha: sha(),
-    });
+    const rendered = render(config(infraEnv().BERTH_BROKEN_IMAGE!));
     const since = Date.now();
     await swarm.deployStack(env.stack, rendered.yaml);
     // Tasks that keep failing are tolerated here, so only the deadline or the removal can end the wait.
